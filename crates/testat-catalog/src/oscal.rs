@@ -1,0 +1,162 @@
+//! Export of a catalogue as an OSCAL 1.1 catalog (JSON).
+//!
+//! Domains become groups, criteria become controls, our summary becomes the
+//! statement part and the customer part a guidance part. Testat's own flags travel as
+//! props in Testat's namespace, so that OSCAL tools keep them without mistaking them
+//! for core OSCAL properties.
+
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::model::{Catalog, Criterion, Domain};
+
+/// The OSCAL version the export follows.
+pub const OSCAL_VERSION: &str = "1.1.2";
+
+/// Namespace of the props Testat adds to controls.
+pub const TESTAT_NS: &str = "urn:testat:oscal";
+
+#[derive(Serialize)]
+struct Document<'a> {
+    catalog: OscalCatalog<'a>,
+}
+
+#[derive(Serialize)]
+struct OscalCatalog<'a> {
+    uuid: Uuid,
+    metadata: Metadata<'a>,
+    groups: Vec<Group<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct Metadata<'a> {
+    title: String,
+    last_modified: &'a str,
+    version: &'a str,
+    oscal_version: &'static str,
+    remarks: &'static str,
+}
+
+#[derive(Serialize)]
+struct Group<'a> {
+    id: String,
+    class: &'static str,
+    title: &'a str,
+    props: Vec<Prop>,
+    controls: Vec<Control<'a>>,
+}
+
+#[derive(Serialize)]
+struct Control<'a> {
+    id: String,
+    class: &'static str,
+    title: &'a str,
+    props: Vec<Prop>,
+    parts: Vec<Part<'a>>,
+}
+
+#[derive(Serialize)]
+struct Prop {
+    name: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ns: Option<&'static str>,
+    value: String,
+}
+
+#[derive(Serialize)]
+struct Part<'a> {
+    id: String,
+    name: &'static str,
+    prose: &'a str,
+}
+
+const REMARKS: &str = "Exported by Testat. IDs, domain codes and titles are those of the BSI C5:2020 catalogue. \
+The statement of each control is Testat's own summary, not the BSI's requirement text; \
+the guidance part is Testat's summary of what the cloud customer must do on their side.";
+
+impl Catalog {
+    /// Renders the catalogue as an OSCAL 1.1 catalog in JSON.
+    ///
+    /// `last_modified` is an RFC 3339 timestamp for the metadata. The document UUID is
+    /// derived from the catalogue's name and version, so exports of the same catalogue
+    /// keep their identity.
+    pub fn to_oscal_json(&self, last_modified: &str) -> Result<String, serde_json::Error> {
+        let document = Document {
+            catalog: OscalCatalog {
+                uuid: Uuid::new_v5(
+                    &Uuid::NAMESPACE_URL,
+                    format!("{TESTAT_NS}:catalog:{}:{}", self.name, self.version).as_bytes(),
+                ),
+                metadata: Metadata {
+                    title: format!("{} (summaries by Testat)", self.name),
+                    last_modified,
+                    version: &self.version,
+                    oscal_version: OSCAL_VERSION,
+                    remarks: REMARKS,
+                },
+                groups: self.domains.iter().map(|d| self.group(d)).collect(),
+            },
+        };
+        serde_json::to_string_pretty(&document)
+    }
+
+    fn group<'a>(&'a self, domain: &'a Domain) -> Group<'a> {
+        Group {
+            id: domain.code.to_ascii_lowercase(),
+            class: "domain",
+            title: &domain.name,
+            props: vec![Prop {
+                name: "label",
+                ns: None,
+                value: domain.code.clone(),
+            }],
+            controls: self.criteria_in(&domain.code).map(control).collect(),
+        }
+    }
+}
+
+fn control(criterion: &Criterion) -> Control<'_> {
+    let id = criterion.id.to_ascii_lowercase();
+    let mut props = vec![
+        Prop {
+            name: "label",
+            ns: None,
+            value: criterion.id.clone(),
+        },
+        Prop {
+            name: "additional-criterion",
+            ns: Some(TESTAT_NS),
+            value: criterion.additional_criterion.as_str().to_owned(),
+        },
+        Prop {
+            name: "automation",
+            ns: Some(TESTAT_NS),
+            value: criterion.automation.as_str().to_owned(),
+        },
+    ];
+    props.extend(criterion.tags.iter().map(|tag| Prop {
+        name: "tag",
+        ns: Some(TESTAT_NS),
+        value: tag.clone(),
+    }));
+    let mut parts = vec![Part {
+        id: format!("{id}_smt"),
+        name: "statement",
+        prose: criterion.summary.trim(),
+    }];
+    if !criterion.customer_part.trim().is_empty() {
+        parts.push(Part {
+            id: format!("{id}_gdn"),
+            name: "guidance",
+            prose: criterion.customer_part.trim(),
+        });
+    }
+    Control {
+        id,
+        class: "criterion",
+        title: &criterion.title,
+        props,
+        parts,
+    }
+}

@@ -1,0 +1,156 @@
+//! The command-line interface: every subcommand and option, as clap derive types.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Testat: BSI C5:2020 compliance for cloud services.
+///
+/// Work through the C5:2020 catalogue, scan cloud configuration against it, and keep
+/// the evidence an auditor needs.
+#[derive(Debug, Parser)]
+#[command(name = "testat", version, about, long_about, propagate_version = true)]
+pub struct Cli {
+    /// An external catalogue to show beside Testat's summaries: an OSCAL catalog
+    /// (JSON) or a CSV file with the columns id,title,text (for example the official
+    /// C5:2020 text, which Testat does not ship).
+    #[arg(long, global = true, value_name = "FILE", env = "TESTAT_CATALOG")]
+    pub catalog: Option<PathBuf>,
+
+    /// When to use colours: `auto` uses them only on a terminal and honours NO_COLOR.
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorWhen,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Browse the C5:2020 catalogue: list, show, search and export criteria.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+
+    /// Print a shell completion script (e.g. `testat completions bash > ~/.local/share/bash-completion/completions/testat`).
+    Completions {
+        /// The shell to write completions for.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// `testat catalog …`
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// List criteria, optionally only those of one domain, tag or automation level.
+    List(ListArgs),
+    /// Show one criterion in full (IDs are case-insensitive: `cry-03` works).
+    Show(ShowArgs),
+    /// Search titles, tags and summaries, best match first.
+    Search(SearchArgs),
+    /// Export the catalogue in a standard format (OSCAL 1.1 catalog JSON).
+    Export(ExportArgs),
+}
+
+/// Arguments of `testat catalog list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only criteria of this domain (e.g. OPS).
+    #[arg(long, value_name = "CODE")]
+    pub domain: Option<String>,
+    /// Only criteria with this topic tag (e.g. encryption).
+    #[arg(long, value_name = "TAG")]
+    pub tag: Option<String>,
+    /// Only criteria that configuration scans can test this far.
+    #[arg(long, value_name = "LEVEL")]
+    pub automation: Option<AutomationArg>,
+    /// Output format.
+    #[arg(long, short = 'f', default_value = "table")]
+    pub format: ListFormat,
+}
+
+/// Arguments of `testat catalog show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The criterion ID, e.g. CRY-03.
+    pub id: String,
+    /// Output format.
+    #[arg(long, short = 'f', default_value = "text")]
+    pub format: ShowFormat,
+}
+
+/// Arguments of `testat catalog search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words to look for, e.g. "key management".
+    #[arg(required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    /// Show at most this many results.
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: usize,
+    /// Output format.
+    #[arg(long, short = 'f', default_value = "table")]
+    pub format: ShowFormat,
+}
+
+/// Arguments of `testat catalog export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The export format.
+    #[arg(long, short = 'f', default_value = "oscal-json")]
+    pub format: ExportFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `--color` values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ColorWhen {
+    /// Colours on a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// Formats of `catalog list`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ListFormat {
+    /// Aligned columns for people.
+    Table,
+    /// A JSON document (see docs/json-output.md).
+    Json,
+    /// CSV, one row per criterion.
+    Csv,
+}
+
+/// Formats of `catalog show` and `catalog search`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ShowFormat {
+    /// Text for people.
+    #[value(alias = "table")]
+    Text,
+    /// JSON.
+    Json,
+}
+
+/// Formats of `catalog export`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    /// OSCAL 1.1 catalog in JSON.
+    OscalJson,
+}
+
+/// Automation levels as a command-line value.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum AutomationArg {
+    /// Configuration scans give substantial evidence.
+    Automated,
+    /// Scans cover a part.
+    Partly,
+    /// Only documents and inspection.
+    Manual,
+}

@@ -1,0 +1,80 @@
+//! `testat`: the command line. Argument parsing and wiring only; the work is done in
+//! the library crates.
+
+mod cli;
+mod commands;
+mod error;
+mod exit;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser};
+use testat_catalog::ExternalCatalog;
+
+use crate::cli::{Cli, ColorWhen, Command};
+use crate::error::CliError;
+use crate::exit::ExitStatus;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // Help and version requests are not errors.
+            return if e.use_stderr() {
+                ExitStatus::Error.into()
+            } else {
+                ExitStatus::Success.into()
+            };
+        }
+    };
+    match cli.color {
+        ColorWhen::Auto => {}
+        ColorWhen::Always => anstream::ColorChoice::Always.write_global(),
+        ColorWhen::Never => anstream::ColorChoice::Never.write_global(),
+    }
+    match run(&cli) {
+        Ok(status) => status.into(),
+        Err(e) => {
+            anstream::eprintln!(
+                "{}error{}: {e}",
+                output::WARN_ERROR.render(),
+                output::WARN_ERROR.render_reset()
+            );
+            if let Some(hint) = e.hint() {
+                anstream::eprintln!(
+                    "  {}hint{}: {hint}",
+                    output::DIM.render(),
+                    output::DIM.render_reset()
+                );
+            }
+            ExitStatus::Error.into()
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<ExitStatus, CliError> {
+    let catalog = testat_catalog::builtin();
+    let external = match &cli.catalog {
+        Some(path) => {
+            let external = ExternalCatalog::load(path, catalog)?;
+            commands::catalog::report_unmatched(&external, catalog);
+            Some(external)
+        }
+        None => None,
+    };
+    match &cli.command {
+        Command::Catalog(command) => {
+            commands::catalog::run(command, catalog, external.as_ref())?;
+            Ok(ExitStatus::Success)
+        }
+        Command::Completions { shell } => {
+            let mut command = Cli::command();
+            let mut buffer = Vec::new();
+            clap_complete::generate(*shell, &mut command, "testat", &mut buffer);
+            output::emit(None, &String::from_utf8_lossy(&buffer))?;
+            Ok(ExitStatus::Success)
+        }
+    }
+}
