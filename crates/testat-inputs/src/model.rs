@@ -1,0 +1,213 @@
+//! The normalised resource model every reader produces.
+
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::InputError;
+use crate::reader::LinkData;
+
+/// What kind of document a file was recognised as (by content, not by extension).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InputKind {
+    /// `terraform show -json plan.out`
+    TerraformPlan,
+    /// `terraform show -json` on a state. A raw `terraform.tfstate` file is a different
+    /// format and is not read: run `terraform show -json` on it first.
+    TerraformState,
+    /// Kubernetes manifests in YAML or JSON.
+    Kubernetes,
+}
+
+/// One file (or standard input) that was read.
+#[derive(Debug)]
+pub struct InputFile {
+    /// The path as the user gave it (or as found under a directory); `-` for stdin.
+    pub path: PathBuf,
+    /// What the file was recognised as.
+    pub kind: InputKind,
+    /// The decoded text (UTF-8; a BOM removed, UTF-16 converted).
+    pub text: String,
+    /// Hex SHA-256 of the file's bytes as read (before decoding), for run records.
+    pub sha256: String,
+    /// Size of the file in bytes as read.
+    pub size: u64,
+    /// `format_version` of Terraform JSON, when present.
+    pub format_version: Option<String>,
+    /// `terraform_version` of Terraform JSON, when present.
+    pub terraform_version: Option<String>,
+}
+
+/// Where a resource's values are.
+#[derive(Debug, Clone)]
+pub enum Values {
+    /// A byte range of the file's text holding a JSON object (Terraform JSON).
+    Span(Range<usize>),
+    /// Values parsed already (Kubernetes YAML, which has no JSON text to point into).
+    Parsed(Arc<serde_json::Value>),
+    /// No values (for example a value Terraform does not know yet).
+    None,
+}
+
+/// How a Terraform plan changes a resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Nothing changes.
+    NoOp,
+    /// Created.
+    Create,
+    /// Updated in place.
+    Update,
+    /// Destroyed and created again (either order).
+    Replace,
+    /// Read (data sources; not normally scanned).
+    Read,
+}
+
+/// One resource, normalised: a Terraform resource instance or a Kubernetes object.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    /// The full address: `module.net.aws_security_group.web["a"]` for Terraform,
+    /// `Deployment/default/web` (kind/namespace/name) for Kubernetes.
+    pub address: String,
+    /// The resource type: `aws_s3_bucket`, or the Kubernetes kind (`Deployment`).
+    pub kind: String,
+    /// Provider short name: `aws`, `tencentcloud`, `azurerm`, `google`, `kubernetes`, …
+    /// (for Terraform the last segment of `provider_name` without a namespace).
+    pub provider: String,
+    /// Index into [`InputSet::files`].
+    pub file: usize,
+    /// RFC 6901 JSON pointer to the resource's values in the file. For Kubernetes
+    /// manifests (YAML or JSON) it is prefixed by the 0-based document number: `/2` is
+    /// the third document, `/0/items/4` the fifth item of a `List` in the first.
+    pub pointer: String,
+    /// 1-based line of the start of the values in the file.
+    pub line: usize,
+    /// 1-based column (in characters, also on the very long lines of Terraform JSON) of
+    /// the start of the values on that line.
+    pub column: usize,
+    /// The resource's attribute values (Terraform: `change.after` or `values`).
+    pub values: Values,
+    /// Terraform's `after_unknown` for this resource: which values are known only after
+    /// apply. `Values::None` when there are none or the input is not a plan.
+    pub unknown: Values,
+    /// What the plan does to this resource; `None` for state and Kubernetes, for a plan
+    /// read from `planned_values` (it has no `resource_changes`), and for action lists
+    /// Testat does not know.
+    pub action: Option<Action>,
+    /// Terraform configuration address without instance key
+    /// (`module.net.aws_security_group.web`), used to follow references.
+    pub config_address: Option<String>,
+}
+
+/// Everything read from the paths of one scan.
+#[derive(Debug, Default)]
+pub struct InputSet {
+    /// Files read, in the order read.
+    pub files: Vec<InputFile>,
+    /// Resources of all files.
+    pub resources: Vec<Resource>,
+    /// For each resource (same index), the indexes of resources linked to it, in both
+    /// directions: through `configuration` references in a plan, or through matching
+    /// IDs (`id`, `arn`, names) in state. Sorted, without duplicates.
+    pub links: Vec<Vec<usize>>,
+    /// Files that could not be read or understood. The other files are still scanned.
+    pub problems: Vec<InputError>,
+    /// Files under a directory that were skipped because they are not a format we read,
+    /// and symbolic links found under a directory (which are not followed).
+    pub skipped: Vec<PathBuf>,
+    /// What each file contributes to `links`, kept until [`InputSet::finish`].
+    pub(crate) link_data: Vec<FileLinks>,
+    /// Whether the limit on links was reported already.
+    pub(crate) link_limit_reported: bool,
+}
+
+/// Link data of one file and where its resources are in [`InputSet::resources`].
+#[derive(Debug)]
+pub(crate) struct FileLinks {
+    /// Index of the file's first resource.
+    pub first: usize,
+    /// Number of the file's resources.
+    pub count: usize,
+    /// What the file's reader found.
+    pub data: LinkData,
+}
+
+impl InputSet {
+    /// The file a resource came from.
+    pub fn file(&self, resource: &Resource) -> Option<&InputFile> {
+        self.files.get(resource.file)
+    }
+
+    /// The raw JSON text of a resource's values, for values kept as a span (Terraform).
+    pub fn values_text(&self, resource: &Resource) -> Option<&str> {
+        match &resource.values {
+            Values::Span(range) => self.file(resource)?.text.get(range.clone()),
+            _ => None,
+        }
+    }
+
+    /// A resource's values as JSON: parsed from the file's text for Terraform (one
+    /// resource at a time), cloned for Kubernetes, `null` when there are none.
+    pub fn values(&self, resource: &Resource) -> Result<serde_json::Value, InputError> {
+        self.parse(resource, &resource.values, &resource.pointer)
+            .map(Option::unwrap_or_default)
+    }
+
+    /// Terraform's `after_unknown` for a plan resource (which values are known only
+    /// after apply), `None` when there is none.
+    pub fn unknown(&self, resource: &Resource) -> Result<Option<serde_json::Value>, InputError> {
+        let pointer = match resource.pointer.strip_suffix("/after") {
+            Some(change) => format!("{change}/after_unknown"),
+            None => resource.pointer.clone(),
+        };
+        self.parse(resource, &resource.unknown, &pointer)
+    }
+
+    fn parse(
+        &self,
+        resource: &Resource,
+        values: &Values,
+        pointer: &str,
+    ) -> Result<Option<serde_json::Value>, InputError> {
+        match values {
+            Values::None => Ok(None),
+            Values::Parsed(value) => Ok(Some(value.as_ref().clone())),
+            Values::Span(range) => {
+                let file = self.file(resource).ok_or_else(|| InputError::Limit {
+                    path: PathBuf::from(format!("<file #{}>", resource.file)),
+                    message: format!(
+                        "resource {} refers to a file this input set does not have",
+                        resource.address
+                    ),
+                })?;
+                let text = file
+                    .text
+                    .get(range.clone())
+                    .ok_or_else(|| InputError::Shape {
+                        path: file.path.clone(),
+                        pointer: pointer.to_owned(),
+                        line: None,
+                        column: None,
+                        message: format!(
+                            "the values of {} lie outside the file's text",
+                            resource.address
+                        ),
+                    })?;
+                serde_json::from_str(text).map(Some).map_err(|e| {
+                    crate::json::error(
+                        &file.path,
+                        &file.text,
+                        range.start,
+                        text,
+                        &e,
+                        pointer,
+                        &format!("the values of {}", resource.address),
+                    )
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! What a format reader hands back for one file.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::{InputError, InputKind, Resource};
+
+/// The result of reading one file's text.
+pub(crate) enum Outcome {
+    /// The file is in a format we read. It may still carry problems (a bad document in
+    /// a manifest with good ones).
+    Read(Parsed),
+    /// Not a format we read; the text says what we found instead.
+    NotOurs(String),
+    /// Meant to be one of ours (or named explicitly) but could not be read.
+    Failed(Vec<InputError>),
+}
+
+/// What was read from one file.
+pub(crate) struct Parsed {
+    pub kind: InputKind,
+    pub format_version: Option<String>,
+    pub terraform_version: Option<String>,
+    /// Resources with `file` still 0; the caller sets it.
+    pub resources: Vec<Resource>,
+    pub problems: Vec<InputError>,
+    pub links: LinkData,
+}
+
+impl Parsed {
+    pub(crate) fn new(kind: InputKind) -> Self {
+        Self {
+            kind,
+            format_version: None,
+            terraform_version: None,
+            resources: Vec::new(),
+            problems: Vec::new(),
+            links: LinkData::None,
+        }
+    }
+}
+
+/// What a file contributes to the links between resources (built by
+/// [`InputSet::finish`](crate::InputSet::finish) once all files are read).
+#[derive(Debug, Default)]
+pub(crate) enum LinkData {
+    /// Nothing (Kubernetes).
+    #[default]
+    None,
+    /// A plan's configuration: for each resource's configuration address, the
+    /// configuration addresses of the resources it refers to.
+    Plan(HashMap<String, BTreeSet<String>>),
+    /// A state: per resource (index within the file), its `id`/`arn` values and its
+    /// top-level string values.
+    State(Vec<StateAttributes>),
+}
+
+/// The values of one state resource that take part in ID matching.
+#[derive(Debug, Default)]
+pub(crate) struct StateAttributes {
+    /// Index of the resource within its file.
+    pub resource: usize,
+    /// Non-empty `id` and `arn`.
+    pub ids: Vec<String>,
+    /// Non-empty top-level strings and strings in top-level arrays.
+    pub strings: Vec<String>,
+}

@@ -1,0 +1,370 @@
+//! A plan's `configuration` section: which resource refers to which.
+//!
+//! Terraform records, for every expression in the configuration, the references it
+//! contains (`"references": ["aws_s3_bucket.logs.id", "aws_s3_bucket.logs"]`). This is
+//! where links between resources come from in a plan: the values themselves are often
+//! unknown until apply (a versioning resource's `bucket` is the bucket's ID).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::MAX_MODULE_DEPTH;
+use super::address::resource_reference;
+use crate::InputError;
+
+/// `configuration`.
+#[derive(Deserialize)]
+pub(super) struct Configuration {
+    root_module: Option<ConfigModule>,
+}
+
+/// A module of the configuration (the root module, or the `module` of a module call).
+#[derive(Deserialize)]
+struct ConfigModule {
+    #[serde(default)]
+    resources: Vec<ConfigResource>,
+    #[serde(default)]
+    module_calls: BTreeMap<String, ModuleCall>,
+}
+
+/// `module_calls.<name>`.
+#[derive(Deserialize)]
+struct ModuleCall {
+    module: Option<ConfigModule>,
+}
+
+/// A resource block of the configuration, reduced to the references it makes.
+#[derive(Deserialize)]
+struct ConfigResource {
+    address: Option<String>,
+    mode: Option<String>,
+    #[serde(default)]
+    expressions: References,
+    #[serde(default)]
+    count_expression: References,
+    #[serde(default)]
+    for_each_expression: References,
+}
+
+/// Every string in a `references` array anywhere inside an expression tree.
+#[derive(Default)]
+struct References(Vec<String>);
+
+impl<'de> Deserialize<'de> for References {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut out = Vec::new();
+        Collect { out: &mut out }.deserialize(deserializer)?;
+        Ok(Self(out))
+    }
+}
+
+/// Walks any JSON, collecting the strings of `references` arrays. Recursion follows the
+/// JSON's nesting, which `serde_json` limits to 128 levels.
+struct Collect<'o> {
+    out: &'o mut Vec<String>,
+}
+
+impl<'de> DeserializeSeed<'de> for Collect<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Collect<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Terraform expressions")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let out = self.out;
+        while let Some(key) = map.next_key::<Key>()? {
+            match key {
+                Key::References => map.next_value_seed(ReferenceList { out: &mut *out })?,
+                Key::ConstantValue => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Key::Other => map.next_value_seed(Collect { out: &mut *out })?,
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let out = self.out;
+        while seq.next_element_seed(Collect { out: &mut *out })?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_none<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// The keys the collector cares about.
+enum Key {
+    References,
+    ConstantValue,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = Key;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key, E> {
+                Ok(match v {
+                    "references" => Key::References,
+                    "constant_value" => Key::ConstantValue,
+                    _ => Key::Other,
+                })
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// The value of a `references` key: strings are kept, anything else is walked.
+struct ReferenceList<'o> {
+    out: &'o mut Vec<String>,
+}
+
+impl<'de> DeserializeSeed<'de> for ReferenceList<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ReferenceList<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of references")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let out = self.out;
+        while let Some(item) = seq.next_element::<Item>()? {
+            if let Item::Text(reference) = item {
+                out.push(reference);
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        Collect { out: self.out }.visit_map(map)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// An element of a `references` array: a string, or something we skip.
+enum Item {
+    Text(String),
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Item {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ItemVisitor;
+        impl<'de> Visitor<'de> for ItemVisitor {
+            type Value = Item;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a reference")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Item, E> {
+                Ok(Item::Text(v.to_owned()))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Item, E> {
+                Ok(Item::Other)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Item, E> {
+                Ok(Item::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Item, E> {
+                Ok(Item::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Item, E> {
+                Ok(Item::Other)
+            }
+            fn visit_unit<E>(self) -> Result<Item, E> {
+                Ok(Item::Other)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Item, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Item::Other)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Item, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Item::Other)
+            }
+        }
+        deserializer.deserialize_any(ItemVisitor)
+    }
+}
+
+/// For each managed resource of the configuration (by configuration address, with the
+/// `module.<name>.` prefixes of the module calls it sits in), the configuration addresses
+/// of the managed resources its expressions, `count` and `for_each` refer to.
+pub(super) fn references(
+    path: &Path,
+    configuration: Configuration,
+) -> Result<HashMap<String, BTreeSet<String>>, InputError> {
+    let mut out: HashMap<String, BTreeSet<String>> = HashMap::new();
+    let Some(root) = configuration.root_module else {
+        return Ok(out);
+    };
+    let mut stack = vec![(root, String::new(), 0usize)];
+    while let Some((module, prefix, depth)) = stack.pop() {
+        if depth > MAX_MODULE_DEPTH {
+            return Err(InputError::Limit {
+                path: path.to_path_buf(),
+                message: format!(
+                    "at /configuration: module calls are nested more than {MAX_MODULE_DEPTH} levels deep (in {prefix}); Testat does not read such files"
+                ),
+            });
+        }
+        for resource in module.resources {
+            if resource.mode.as_deref().is_some_and(|m| m != "managed") {
+                continue;
+            }
+            let Some(address) = resource.address else {
+                continue;
+            };
+            let from = format!("{prefix}{address}");
+            let targets: BTreeSet<String> = [
+                resource.expressions,
+                resource.count_expression,
+                resource.for_each_expression,
+            ]
+            .into_iter()
+            .flat_map(|references| references.0)
+            .filter_map(|reference| resource_reference(&reference))
+            .map(|target| format!("{prefix}{target}"))
+            .filter(|target| *target != from)
+            .collect();
+            if !targets.is_empty() {
+                out.entry(from).or_default().extend(targets);
+            }
+        }
+        for (name, call) in module.module_calls {
+            if let Some(child) = call.module {
+                stack.push((child, format!("{prefix}module.{name}."), depth + 1));
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_anywhere_in_expressions() {
+        let text = r#"{"root_module": {
+            "resources": [
+              {"address": "aws_s3_bucket.logs", "mode": "managed", "expressions": {"bucket": {"constant_value": {"references": ["aws_fake.x"]}}}},
+              {"address": "aws_s3_bucket_server_side_encryption_configuration.logs", "mode": "managed",
+               "expressions": {
+                 "bucket": {"references": ["aws_s3_bucket.logs.id", "aws_s3_bucket.logs"]},
+                 "rule": [{"apply_server_side_encryption_by_default": [{
+                    "kms_master_key_id": {"references": ["aws_kms_key.k[0].arn", "var.key", "data.aws_kms_key.d.id"]},
+                    "sse_algorithm": {"constant_value": "aws:kms"}}]}]}},
+              {"address": "data.aws_iam_policy_document.p", "mode": "data",
+               "expressions": {"x": {"references": ["aws_s3_bucket.logs.arn"]}}},
+              {"address": "aws_s3_bucket_versioning.logs", "mode": "managed",
+               "for_each_expression": {"references": ["aws_s3_bucket.logs"]},
+               "expressions": {"bucket": {"references": ["each.value.id", "each.value"]}}}
+            ],
+            "module_calls": {"store": {"source": "./store", "module": {
+              "resources": [{"address": "aws_s3_bucket_versioning.this", "mode": "managed",
+                "expressions": {"bucket": {"references": ["aws_s3_bucket.this.id", "aws_s3_bucket.this"]}}}],
+              "module_calls": {"inner": {"module": {"resources": [{"address": "aws_s3_bucket_policy.p", "mode": "managed",
+                "expressions": {"bucket": {"references": ["aws_s3_bucket.b.id"]}, "policy": {"references": ["self.x", "module.x.y"]}}}]}}}
+            }}}
+        }}"#;
+        let configuration: Configuration = serde_json::from_str(text).unwrap();
+        let refs = references(Path::new("plan.json"), configuration).unwrap();
+        let get = |from: &str| -> Vec<&str> {
+            refs.get(from)
+                .map(|set| set.iter().map(String::as_str).collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(get("aws_s3_bucket.logs"), Vec::<&str>::new());
+        assert_eq!(
+            get("aws_s3_bucket_server_side_encryption_configuration.logs"),
+            ["aws_kms_key.k", "aws_s3_bucket.logs"]
+        );
+        assert_eq!(get("aws_s3_bucket_versioning.logs"), ["aws_s3_bucket.logs"]);
+        assert_eq!(
+            get("module.store.aws_s3_bucket_versioning.this"),
+            ["module.store.aws_s3_bucket.this"]
+        );
+        assert_eq!(
+            get("module.store.module.inner.aws_s3_bucket_policy.p"),
+            ["module.store.module.inner.aws_s3_bucket.b"]
+        );
+        assert_eq!(refs.len(), 4);
+    }
+}
