@@ -1,0 +1,262 @@
+//! The rule format: one YAML file per rule, and its checks.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use testat_catalog::{Catalog, CatalogError};
+
+use crate::RuleError;
+
+/// How bad a failing rule is. Ordered: `Low < Medium < High < Critical`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Hygiene; fix when convenient.
+    Low,
+    /// A weakness an auditor will note.
+    Medium,
+    /// A gap that breaks a criterion.
+    High,
+    /// Direct exposure, typically to the internet.
+    Critical,
+}
+
+impl Severity {
+    /// The lower-case name used in rule files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::Critical => "critical",
+        }
+    }
+}
+
+/// What a rule test expects for one resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Expected {
+    /// The resource passes.
+    Pass,
+    /// The resource fails.
+    Fail,
+    /// Terraform does not know the values the rule needs yet.
+    Unknown,
+}
+
+/// One test case of a rule: an input and the outcome expected per resource address.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleTest {
+    /// What the case shows.
+    pub name: String,
+    /// Input file, relative to the rule file's directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<String>,
+    /// Input given inline (a Kubernetes manifest or Terraform JSON).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    /// Expected outcome by resource address. Every resource the rule applies to in the
+    /// input must be listed.
+    pub expect: BTreeMap<String, Expected>,
+}
+
+/// A rule as written in its YAML file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// Stable ID, e.g. `AWS-S3-VERSIONING`.
+    pub id: String,
+    /// One line saying what good looks like.
+    pub title: String,
+    /// How bad a failure is.
+    pub severity: Severity,
+    /// C5:2020 criteria the rule gives evidence for.
+    pub criteria: Vec<String>,
+    /// Provider short name: `aws`, `tencentcloud`, `azurerm`, `google`, `kubernetes`.
+    pub provider: String,
+    /// Resource kinds the rule applies to (`aws_s3_bucket`, `Deployment`); `@workloads`
+    /// stands for every Kubernetes kind that carries a pod template.
+    pub resources: Vec<String>,
+    /// Linked resources the condition may look at: a name (a CEL variable under
+    /// `related`) and the kind of resource it lists.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub related: BTreeMap<String, String>,
+    /// Attribute paths (`bucket`, `metadata_options.http_tokens`) whose being unknown
+    /// until apply makes the outcome `unknown` instead of pass or fail.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown_if: Vec<String>,
+    /// CEL expression that is true when the resource passes.
+    pub condition: String,
+    /// What a failure means, for the finding.
+    pub message: String,
+    /// What to change, with a snippet.
+    pub remediation: String,
+    /// Longer explanation (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Provider version the attribute names were checked against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked_against: Option<String>,
+    /// Test cases with fixtures.
+    #[serde(default)]
+    pub tests: Vec<RuleTest>,
+}
+
+/// Where a rule file came from, so that its fixtures can be read relative to it.
+#[derive(Debug, Clone)]
+pub enum RuleOrigin {
+    /// Shipped inside the binary; the path is relative to the built-in rules directory.
+    Builtin(PathBuf),
+    /// A file on disk.
+    File(PathBuf),
+}
+
+impl RuleOrigin {
+    /// The name used in messages.
+    pub fn display(&self) -> String {
+        match self {
+            Self::Builtin(path) => format!("built-in:rules/{}", path.display()),
+            Self::File(path) => path.display().to_string(),
+        }
+    }
+
+    /// Reads a fixture named relative to the rule file. Absolute paths and `..` are
+    /// refused, so a rule cannot read files outside its own directory tree.
+    pub fn read_relative(&self, relative: &str) -> Result<(PathBuf, Vec<u8>), String> {
+        let rel = Path::new(relative);
+        if rel
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+        {
+            return Err(format!(
+                "fixture path `{relative}` must stay inside the rule's directory (no `..`, no absolute path)"
+            ));
+        }
+        match self {
+            Self::Builtin(path) => {
+                let full = path.parent().unwrap_or(Path::new("")).join(rel);
+                crate::builtin::file(&full)
+                    .map(|bytes| {
+                        (
+                            PathBuf::from(format!("built-in:rules/{}", full.display())),
+                            bytes.to_vec(),
+                        )
+                    })
+                    .ok_or_else(|| {
+                        format!("built-in fixture rules/{} does not exist", full.display())
+                    })
+            }
+            Self::File(path) => {
+                let full = path.parent().unwrap_or(Path::new(".")).join(rel);
+                std::fs::read(&full)
+                    .map(|bytes| (full.clone(), bytes))
+                    .map_err(|e| format!("cannot read fixture {}: {e}", full.display()))
+            }
+        }
+    }
+}
+
+/// Parses one rule file and checks it against the catalogue.
+pub fn parse_rule(
+    source: &str,
+    origin: &RuleOrigin,
+    catalog: &Catalog,
+) -> Result<RuleSpec, RuleError> {
+    let name = origin.display();
+    let spec: RuleSpec = serde_norway::from_str(source).map_err(|e| {
+        let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
+        let message = e.to_string();
+        let suffix = format!(" at line {line} column {column}");
+        RuleError::Yaml {
+            origin: name.clone(),
+            line,
+            column,
+            message: message.strip_suffix(&suffix).unwrap_or(&message).to_owned(),
+        }
+    })?;
+    check(&spec, &name, catalog)?;
+    Ok(spec)
+}
+
+fn check(spec: &RuleSpec, origin: &str, catalog: &Catalog) -> Result<(), RuleError> {
+    let invalid = |field: &'static str, message: String| RuleError::Invalid {
+        origin: origin.to_owned(),
+        rule: spec.id.clone(),
+        field,
+        message,
+    };
+    let id_ok = !spec.id.is_empty()
+        && spec
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
+        && !spec.id.starts_with('-');
+    if !id_ok {
+        return Err(invalid(
+            "id",
+            "a rule ID uses capital letters, digits and hyphens, like AWS-S3-VERSIONING".into(),
+        ));
+    }
+    for (field, value) in [
+        ("title", &spec.title),
+        ("message", &spec.message),
+        ("remediation", &spec.remediation),
+        ("condition", &spec.condition),
+        ("provider", &spec.provider),
+    ] {
+        if value.trim().is_empty() {
+            return Err(invalid(field, "must not be empty".into()));
+        }
+    }
+    if spec.criteria.is_empty() {
+        return Err(invalid(
+            "criteria",
+            "name at least one C5:2020 criterion the rule gives evidence for".into(),
+        ));
+    }
+    for criterion in &spec.criteria {
+        match catalog.get(criterion) {
+            Ok(found) if found.id == *criterion => {}
+            Ok(found) => {
+                return Err(invalid(
+                    "criteria",
+                    format!("write `{}` as `{}`", criterion, found.id),
+                ));
+            }
+            Err(e @ CatalogError::UnknownCriterion { .. }) => {
+                return Err(invalid("criteria", e.to_string()));
+            }
+            Err(e) => return Err(invalid("criteria", e.to_string())),
+        }
+    }
+    if spec.resources.is_empty() {
+        return Err(invalid(
+            "resources",
+            "name at least one resource kind".into(),
+        ));
+    }
+    for test in &spec.tests {
+        if test.input.is_some() == test.content.is_some() {
+            return Err(invalid(
+                "tests",
+                format!(
+                    "test `{}` needs exactly one of `input` (a file) or `content`",
+                    test.name
+                ),
+            ));
+        }
+        if test.expect.is_empty() {
+            return Err(invalid(
+                "tests",
+                format!(
+                    "test `{}` expects nothing; list the resources and their outcome",
+                    test.name
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
