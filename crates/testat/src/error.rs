@@ -11,6 +11,36 @@ pub enum CliError {
     #[error(transparent)]
     Catalog(#[from] CatalogError),
 
+    /// A file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+
+    /// The settings file is malformed.
+    #[error("{path}:{line}:{column}: {message}")]
+    Config {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What was wrong.
+        message: String,
+    },
+
+    /// One or more rules could not be loaded.
+    #[error("{} rule file{} could not be loaded:\n{}", .0.len(), if .0.len() == 1 { "" } else { "s" }, render_list(.0))]
+    Rules(Vec<testat_rules::RuleError>),
+
+    /// The report could not be rendered.
+    #[error(transparent)]
+    Report(#[from] testat_report::ReportError),
+
     /// Output could not be written.
     #[error("cannot write {path}: {source}")]
     Write {
@@ -34,6 +64,14 @@ pub enum CliError {
     Render(String),
 }
 
+fn render_list(errors: &[testat_rules::RuleError]) -> String {
+    errors
+        .iter()
+        .map(|e| format!("  - {e}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 impl CliError {
     /// A hint that tells the user what to do next, when we know one.
     pub fn hint(&self) -> Option<String> {
@@ -49,6 +87,10 @@ impl CliError {
             ) => Some(
                 "--catalog takes an OSCAL catalog in JSON or a CSV file with the header id,title,text"
                     .into(),
+            ),
+            Self::Config { .. } => Some("see the `testat.toml` section of the README".into()),
+            Self::Rules(_) => Some(
+                "check the rule with `testat rules test DIR`; the format is described in docs/rules.md".into(),
             ),
             _ => None,
         }

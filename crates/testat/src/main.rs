@@ -2,7 +2,9 @@
 //! the library crates.
 
 mod cli;
+mod clock;
 mod commands;
+mod config;
 mod error;
 mod exit;
 mod output;
@@ -69,6 +71,8 @@ fn run(cli: &Cli) -> Result<ExitStatus, CliError> {
             commands::catalog::run(command, catalog, external.as_ref())?;
             Ok(ExitStatus::Success)
         }
+        Command::Scan(args) => commands::scan::run(args, catalog),
+        Command::Rules(command) => commands::rules::run(command, catalog),
         Command::Completions { shell } => {
             let mut command = Cli::command();
             let mut buffer = Vec::new();

@@ -1,3 +1,5 @@
 //! One module per top-level command.
 
 pub mod catalog;
+pub mod rules;
+pub mod scan;

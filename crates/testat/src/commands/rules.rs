@@ -1,0 +1,204 @@
+//! `testat rules`: list, show and test rules.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use serde::Serialize;
+use testat_catalog::Catalog;
+use testat_rules::{RuleSet, test_rules};
+
+use crate::cli::{RulesCommand, ShowFormat};
+use crate::error::CliError;
+use crate::exit::ExitStatus;
+use crate::output::{DIM, HEADING, ID, TEXT_WIDTH, emit, styled, wrap};
+
+/// Loads the built-in rules (unless `builtin` is false) and the rules in `dirs`,
+/// reporting every broken rule at once.
+pub fn load(catalog: &Catalog, builtin: bool, dirs: &[PathBuf]) -> Result<RuleSet, CliError> {
+    let mut errors = Vec::new();
+    let mut rules = if builtin {
+        RuleSet::builtin(catalog).unwrap_or_else(|e| {
+            errors.extend(e);
+            RuleSet::empty()
+        })
+    } else {
+        RuleSet::empty()
+    };
+    for dir in dirs {
+        if let Err(e) = rules.add_dir(dir, catalog) {
+            errors.extend(e);
+        }
+    }
+    if errors.is_empty() {
+        Ok(rules)
+    } else {
+        Err(CliError::Rules(errors))
+    }
+}
+
+/// Runs a `testat rules` subcommand.
+pub fn run(command: &RulesCommand, catalog: &Catalog) -> Result<ExitStatus, CliError> {
+    match command {
+        RulesCommand::List(args) => {
+            let rules = load(catalog, true, &args.rules)?;
+            let criterion = match &args.criterion {
+                Some(id) => Some(catalog.get(id)?.id.clone()),
+                None => None,
+            };
+            let selected: Vec<&testat_rules::Rule> = rules
+                .rules()
+                .iter()
+                .filter(|r| {
+                    args.provider
+                        .as_ref()
+                        .is_none_or(|p| r.spec.provider.eq_ignore_ascii_case(p))
+                })
+                .filter(|r| {
+                    criterion
+                        .as_ref()
+                        .is_none_or(|c| r.spec.criteria.contains(c))
+                })
+                .collect();
+            let text = match args.format {
+                ShowFormat::Text => {
+                    let mut out = String::new();
+                    for rule in &selected {
+                        let _ = writeln!(
+                            out,
+                            "{}  {:<8}  {:<12}  {}  {}",
+                            styled(ID, &format!("{:<28}", rule.id())),
+                            rule.spec.severity.as_str(),
+                            rule.spec.provider,
+                            rule.spec.title,
+                            styled(DIM, &format!("[{}]", rule.spec.criteria.join(", ")))
+                        );
+                    }
+                    let _ = writeln!(out, "{}", styled(DIM, &format!("{} rules", selected.len())));
+                    out
+                }
+                ShowFormat::Json => {
+                    let list: Vec<RuleJson<'_>> =
+                        selected.iter().map(|r| RuleJson::new(r)).collect();
+                    format!(
+                        "{}\n",
+                        serde_json::to_string_pretty(&serde_json::json!({
+                            "schema_version": 1,
+                            "rules": list,
+                        }))?
+                    )
+                }
+            };
+            emit(None, &text)?;
+            Ok(ExitStatus::Success)
+        }
+        RulesCommand::Show { id, rules: dirs } => {
+            let rules = load(catalog, true, dirs)?;
+            let wanted = id.trim().to_ascii_uppercase();
+            let Some(rule) = rules.get(&wanted) else {
+                return Err(CliError::Usage {
+                    message: format!("unknown rule `{id}`"),
+                    hint: Some("`testat rules list` shows the rule IDs".into()),
+                });
+            };
+            let spec = &rule.spec;
+            let mut out = String::new();
+            let _ = writeln!(
+                out,
+                "{}  {}",
+                styled(ID, &spec.id),
+                styled(HEADING, &spec.title)
+            );
+            let _ = writeln!(out, "Severity:   {}", spec.severity.as_str());
+            let _ = writeln!(out, "Provider:   {}", spec.provider);
+            let _ = writeln!(out, "Resources:  {}", rule.kinds.join(", "));
+            let _ = writeln!(out, "Source:     {}", rule.origin.display());
+            if let Some(checked) = &spec.checked_against {
+                let _ = writeln!(out, "Checked:    {checked}");
+            }
+            let _ = writeln!(out, "\n{}", styled(HEADING, "C5:2020 criteria"));
+            for id in &spec.criteria {
+                let title = catalog.exact(id).map_or("", |c| c.title.as_str());
+                let _ = writeln!(out, "  {}  {title}", styled(ID, id));
+            }
+            if let Some(description) = &spec.description {
+                let _ = writeln!(out, "\n{}", styled(HEADING, "Why"));
+                out.push_str(&wrap(description, TEXT_WIDTH, "  "));
+            }
+            let _ = writeln!(out, "\n{}", styled(HEADING, "A failure means"));
+            out.push_str(&wrap(&spec.message, TEXT_WIDTH, "  "));
+            let _ = writeln!(out, "\n{}", styled(HEADING, "How to fix"));
+            for line in spec.remediation.trim_end().lines() {
+                let _ = writeln!(out, "  {line}");
+            }
+            let _ = writeln!(out, "\n{}", styled(HEADING, "Condition (CEL)"));
+            for line in spec.condition.trim_end().lines() {
+                let _ = writeln!(out, "  {line}");
+            }
+            emit(None, &out)?;
+            Ok(ExitStatus::Success)
+        }
+        RulesCommand::Test { dir } => {
+            let rules = match dir {
+                Some(dir) => load(catalog, false, std::slice::from_ref(dir))?,
+                None => load(catalog, true, &[])?,
+            };
+            let report = test_rules(&rules);
+            let mut out = String::new();
+            for failure in &report.failures {
+                let test = if failure.test.is_empty() {
+                    String::new()
+                } else {
+                    format!(" test `{}`", failure.test)
+                };
+                let _ = writeln!(
+                    out,
+                    "{} {}{test} ({}): {}",
+                    styled(crate::output::WARN_ERROR, "FAIL"),
+                    styled(ID, &failure.rule),
+                    failure.origin,
+                    failure.message
+                );
+            }
+            let _ = writeln!(
+                out,
+                "{} rules, {} cases, {} checks: {} passed, {} failed",
+                report.rules,
+                report.cases,
+                report.checks,
+                report.checks.saturating_sub(report.failures.len()),
+                report.failures.len()
+            );
+            emit(None, &out)?;
+            Ok(if report.failures.is_empty() {
+                ExitStatus::Success
+            } else {
+                ExitStatus::Failure
+            })
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct RuleJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    severity: &'static str,
+    provider: &'a str,
+    criteria: &'a [String],
+    resources: &'a [String],
+    source: String,
+}
+
+impl<'a> RuleJson<'a> {
+    fn new(rule: &'a testat_rules::Rule) -> Self {
+        Self {
+            id: rule.id(),
+            title: &rule.spec.title,
+            severity: rule.spec.severity.as_str(),
+            provider: &rule.spec.provider,
+            criteria: &rule.spec.criteria,
+            resources: &rule.kinds,
+            source: rule.origin.display(),
+        }
+    }
+}

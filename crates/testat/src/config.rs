@@ -1,0 +1,95 @@
+//! `testat.toml`: project settings for scans, and the exceptions in force.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use testat_rules::{Exception, Severity};
+
+use crate::error::CliError;
+
+/// The file looked for in the current directory when `--config` is not given.
+pub const DEFAULT_CONFIG: &str = "testat.toml";
+
+/// The settings file, as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// `[scan]`: defaults for `testat scan`.
+    #[serde(default)]
+    pub scan: ScanConfig,
+    /// `[[exception]]`: approved exceptions.
+    #[serde(default, rename = "exception")]
+    pub exceptions: Vec<Exception>,
+    /// Where the file was read from (set after reading).
+    #[serde(skip)]
+    pub path: Option<PathBuf>,
+}
+
+/// `[scan]` settings; command-line options override them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScanConfig {
+    /// Failures at or above this severity make the scan fail.
+    pub fail_on: Option<Severity>,
+    /// Directories of user rules, relative to the config file.
+    #[serde(default)]
+    pub rules: Vec<PathBuf>,
+    /// Rule IDs not to run.
+    #[serde(default)]
+    pub skip_rules: Vec<String>,
+    /// Only rules for these criteria.
+    #[serde(default)]
+    pub criteria: Vec<String>,
+    /// Largest input file read, in bytes.
+    pub max_file_size: Option<u64>,
+}
+
+impl Config {
+    /// Loads `explicit`, or `testat.toml` in the current directory if it exists, or
+    /// the defaults.
+    pub fn load(explicit: Option<&Path>) -> Result<Self, CliError> {
+        let path = match explicit {
+            Some(path) => path.to_owned(),
+            None => {
+                let default = PathBuf::from(DEFAULT_CONFIG);
+                if !default.is_file() {
+                    return Ok(Self::default());
+                }
+                default
+            }
+        };
+        let text = std::fs::read_to_string(&path).map_err(|source| CliError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let mut config: Config = toml::from_str(&text).map_err(|e| {
+            let (line, column) = e
+                .span()
+                .map(|span| line_column(&text, span.start))
+                .unwrap_or((0, 0));
+            CliError::Config {
+                path: path.clone(),
+                line,
+                column,
+                message: e.message().to_owned(),
+            }
+        })?;
+        // Rule directories are relative to the file that names them.
+        let base = path.parent().map(Path::to_owned).unwrap_or_default();
+        for dir in &mut config.scan.rules {
+            if dir.is_relative() {
+                *dir = base.join(&*dir);
+            }
+        }
+        config.path = Some(path);
+        Ok(config)
+    }
+}
+
+/// 1-based line and column of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
