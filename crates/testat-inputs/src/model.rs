@@ -102,6 +102,34 @@ pub struct Resource {
     pub config_address: Option<String>,
 }
 
+/// Kind of the synthetic resources that stand for a provider account (see
+/// [`Resource::account`]).
+pub const ACCOUNT_KIND: &str = "account";
+
+impl Resource {
+    /// The synthetic resource that stands for the account (AWS account, Azure
+    /// subscription, Google project, Tencent Cloud account) a Terraform file configures
+    /// for `provider`. The reader adds one per provider per Terraform file, after the
+    /// file's own resources, so that account-level rules ("a multi-region trail
+    /// exists") have something to attach their finding to. Its address is
+    /// `account.<provider>`; it has no values and no links.
+    pub fn account(provider: String, file: usize) -> Self {
+        Self {
+            address: format!("{ACCOUNT_KIND}.{provider}"),
+            kind: ACCOUNT_KIND.to_owned(),
+            provider,
+            file,
+            pointer: String::new(),
+            line: 1,
+            column: 1,
+            values: Values::None,
+            unknown: Values::None,
+            action: None,
+            config_address: None,
+        }
+    }
+}
+
 /// Everything read from the paths of one scan.
 #[derive(Debug, Default)]
 pub struct InputSet {

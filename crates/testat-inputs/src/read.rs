@@ -9,7 +9,7 @@ use walkdir::WalkDir;
 
 use crate::decode::{SNIFF_LEN, decode, looks_like_input, looks_ours};
 use crate::reader::{Outcome, Parsed};
-use crate::{FileLinks, InputError, InputFile, InputSet};
+use crate::{FileLinks, InputError, InputFile, InputKind, InputSet, Resource};
 
 /// Limits for reading input files.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -282,9 +282,23 @@ impl InputSet {
         let file = self.files.len();
         let first = self.resources.len();
         let count = parsed.resources.len();
+        let mut providers: Vec<String> = Vec::new();
         for mut resource in parsed.resources {
             resource.file = file;
+            if !resource.provider.is_empty() && !providers.contains(&resource.provider) {
+                providers.push(resource.provider.clone());
+            }
             self.resources.push(resource);
+        }
+        if matches!(
+            parsed.kind,
+            InputKind::TerraformPlan | InputKind::TerraformState
+        ) {
+            self.resources.extend(
+                providers
+                    .into_iter()
+                    .map(|provider| Resource::account(provider, file)),
+            );
         }
         self.links.resize_with(self.resources.len(), Vec::new);
         self.problems.extend(parsed.problems);

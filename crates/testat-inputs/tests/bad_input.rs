@@ -365,7 +365,12 @@ fn shapes_that_do_not_fit() {
         &set,
         "odd.json:1:96: at /resource_changes/0: the resource has no `address`",
     );
-    assert_eq!(set.resources.len(), 1);
+    let addresses: Vec<&str> = set.resources.iter().map(|r| r.address.as_str()).collect();
+    assert_eq!(
+        addresses,
+        ["b.c", "account.b"],
+        "the resource and its provider's account"
+    );
     let set = read_bytes(
         "two.json",
         r#"{"apiVersion":"v1","kind":"Pod"} {"apiVersion":"v1","kind":"Pod"}"#,
@@ -545,7 +550,8 @@ fn directories_are_read_by_content() {
         .map(|f| f.path.strip_prefix(root).unwrap())
         .collect();
     assert_eq!(files, [Path::new("env/prod/tfplan"), Path::new("pod.yml")]);
-    assert_eq!(set.resources.len(), 23);
+    // 23 resources of the two files, and the plan's AWS account.
+    assert_eq!(set.resources.len(), 24);
     let skipped: Vec<&Path> = set
         .skipped
         .iter()
@@ -594,8 +600,10 @@ fn whole_corpus_directory_reads_without_panicking() {
         [
             "Deployment/shop/api",
             "aws_s3_bucket.logs",
+            "account.aws",
             "ConfigMap/default/grüße",
             "aws_s3_bucket.logs",
+            "account.aws",
         ]
     );
     // Every problem names a file of the corpus.

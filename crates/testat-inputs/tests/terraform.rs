@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use testat_inputs::{Action, InputKind, InputSet, ReadOptions, Values, read_paths};
+use testat_inputs::{ACCOUNT_KIND, Action, InputKind, InputSet, ReadOptions, Values, read_paths};
 
 fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -53,6 +53,8 @@ const PLAN_ADDRESSES: &[&str] = &[
     r#"module.storage["backup"].module.logging.aws_cloudwatch_log_group.this["app"]"#,
     r#"module.storage["backup"].module.logging.aws_cloudwatch_log_group.this["audit"]"#,
     r#"module.storage["backup"].module.logging.aws_kms_key.logs"#,
+    // The synthetic account resource of the plan's provider comes last.
+    "account.aws",
 ];
 
 /// Links expected in the plan fixture, by index into `PLAN_ADDRESSES`.
@@ -234,7 +236,7 @@ fn single_line_plan_has_character_columns() {
     set.finish();
     assert!(set.problems.is_empty(), "{:?}", set.problems);
     assert_eq!(set.resources.len(), PLAN_ADDRESSES.len());
-    for resource in &set.resources {
+    for resource in set.resources.iter().filter(|r| r.kind != ACCOUNT_KIND) {
         let Values::Span(range) = &resource.values else {
             panic!("{} has no span", resource.address);
         };
@@ -256,6 +258,7 @@ fn state_resources_from_child_modules() {
     let found: Vec<(&str, &str, &str, usize, usize)> = set
         .resources
         .iter()
+        .filter(|r| r.kind != ACCOUNT_KIND)
         .map(|r| {
             (
                 r.address.as_str(),
@@ -396,7 +399,9 @@ fn state_links_across_files() {
     );
     set.finish();
     assert!(set.problems.is_empty(), "{:?}", set.problems);
-    let app = set.resources.len() - 1;
+    // The last resource is the second file's AWS account; the app comes before it.
+    let app = set.resources.len() - 2;
+    assert_eq!(set.resources[app + 1].kind, ACCOUNT_KIND);
     assert_eq!(linked(&set, app), ["module.network.aws_subnet.private[1]"]);
     assert_eq!(set.links.len(), set.resources.len());
 }
@@ -447,5 +452,9 @@ fn instances_with_different_keys_link_to_every_instance() {
     assert!(set.problems.is_empty(), "{:?}", set.problems);
     // `p` has keys {"x"}, the buckets {0, 1}: every instance. `q` has {0}, not {0, 1}:
     // every instance too (its index is not known to follow the bucket's).
-    assert_eq!(set.links, [vec![2, 3], vec![2, 3], vec![0, 1], vec![0, 1]]);
+    // The fifth resource is the plan's AWS account, which links to nothing.
+    assert_eq!(
+        set.links,
+        [vec![2, 3], vec![2, 3], vec![0, 1], vec![0, 1], vec![]]
+    );
 }

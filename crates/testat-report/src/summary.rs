@@ -81,7 +81,7 @@ pub struct DomainSummary<'a> {
 pub struct Summary<'a> {
     /// Files read.
     pub files: usize,
-    /// Resources found in them.
+    /// Resources found in them (without the synthetic `account.<provider>` ones).
     pub resources: usize,
     /// Rules that ran.
     pub rules: usize,
@@ -207,7 +207,12 @@ pub fn summary<'a>(report: &ScanReport<'a>) -> Summary<'a> {
 
     Summary {
         files: report.inputs.files.len(),
-        resources: report.inputs.resources.len(),
+        resources: report
+            .inputs
+            .resources
+            .iter()
+            .filter(|r| r.kind != testat_inputs::ACCOUNT_KIND)
+            .count(),
         rules: rules.len(),
         findings: report.findings.len(),
         failed_at_threshold,

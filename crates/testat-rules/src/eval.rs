@@ -1,15 +1,16 @@
 //! Evaluating rules on resources, in parallel.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use cel::objects::{Key, Map};
 use cel::{Context, Value};
 use rayon::prelude::*;
 use serde_json::Value as Json;
-use testat_inputs::{InputSet, Resource};
+use testat_inputs::{ACCOUNT_KIND, InputSet, Resource};
 
 use crate::finding::{Finding, Outcome};
+use crate::rule::Scope;
 use crate::ruleset::{Rule, RuleSet};
 
 /// Evaluates every rule on every resource it applies to.
@@ -24,6 +25,7 @@ pub fn evaluate(inputs: &InputSet, rules: &RuleSet) -> Vec<Finding> {
 /// Like [`evaluate`], but only the rules whose indexes are given.
 pub fn evaluate_with(inputs: &InputSet, rules: &RuleSet, only: Option<&[usize]>) -> Vec<Finding> {
     let env = Arc::clone(&rules.env);
+    let estate = EstateIndex::build(inputs, rules);
     inputs
         .resources
         .par_iter()
@@ -36,11 +38,19 @@ pub fn evaluate_with(inputs: &InputSet, rules: &RuleSet, only: Option<&[usize]>)
                     .iter()
                     .copied()
                     .filter(|i| only.is_none_or(|only| only.contains(i)))
+                    .filter(|&i| {
+                        // An account-scoped rule runs only on its own provider's account.
+                        resource.kind != ACCOUNT_KIND
+                            || rules
+                                .rules()
+                                .get(i)
+                                .is_some_and(|r| r.spec.provider == resource.provider)
+                    })
                     .collect();
                 if applicable.is_empty() {
                     return Vec::new();
                 }
-                evaluate_resource(root, inputs, rules, index, resource, &applicable)
+                evaluate_resource(root, inputs, rules, &estate, index, resource, &applicable)
             },
         )
         .flatten_iter()
@@ -55,10 +65,56 @@ fn root_context(env: &Arc<cel::Env>) -> Context<'static, 'static> {
     context
 }
 
+/// For account-scoped rules: the resources of each gathered kind, per file.
+struct EstateIndex(HashMap<(usize, String), Vec<usize>>);
+
+impl EstateIndex {
+    fn build(inputs: &InputSet, rules: &RuleSet) -> Self {
+        let mut index = HashMap::new();
+        if !rules.has_account_rules() {
+            return Self(index);
+        }
+        let gathered: HashSet<&str> = rules
+            .rules()
+            .iter()
+            .flat_map(|r| r.gathered.iter().map(String::as_str))
+            .collect();
+        for (i, resource) in inputs.resources.iter().enumerate() {
+            if gathered.contains(resource.kind.as_str()) {
+                index
+                    .entry((resource.file, resource.kind.clone()))
+                    .or_insert_with(Vec::new)
+                    .push(i);
+            }
+        }
+        Self(index)
+    }
+
+    /// `estate`: for each kind the rule gathers, the values of that kind's resources in
+    /// the file of `account`.
+    fn value(&self, inputs: &InputSet, account: &Resource, rule: &Rule) -> Value {
+        let mut map = HashMap::new();
+        for kind in &rule.gathered {
+            let list: Vec<Value> = self
+                .0
+                .get(&(account.file, kind.clone()))
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .filter_map(|&j| inputs.resources.get(j))
+                .filter_map(|r| inputs.values(r).ok())
+                .map(|v| to_cel(&v))
+                .collect();
+            map.insert(Key::from(kind.as_str()), Value::List(Arc::new(list)));
+        }
+        Value::Map(Map { map: Arc::new(map) })
+    }
+}
+
 fn evaluate_resource(
     root: &Context<'static, 'static>,
     inputs: &InputSet,
     rules: &RuleSet,
+    estate: &EstateIndex,
     index: usize,
     resource: &Resource,
     applicable: &[usize],
@@ -112,6 +168,9 @@ fn evaluate_resource(
             }
             let mut rule_scope = scope.new_inner_scope();
             rule_scope.add_variable_from_value("related", related(inputs, index, rule));
+            if rule.spec.scope == Scope::Account {
+                rule_scope.add_variable_from_value("estate", estate.value(inputs, resource, rule));
+            }
             match rule.program.execute(&rule_scope) {
                 Ok(Value::Bool(true)) => finding(rule_index, Outcome::Pass, None),
                 Ok(Value::Bool(false)) => finding(rule_index, Outcome::Fail, None),

@@ -15,6 +15,7 @@
 //! | `meta` | `address`, `kind`, `provider`, `action` (`create`, `update`, `replace`, `no-op`, or empty) |
 //! | `related` | for each name under the rule's `related`, the list of linked resources of that kind |
 //! | `pod`, `containers` | Kubernetes workloads only: the pod spec, and all its containers (init and ephemeral too) |
+//! | `estate` | account-scoped rules only: for each kind under `resources`, the list of resources of that kind in the same file |
 //!
 //! plus the functions of [`functions`].
 
@@ -33,5 +34,5 @@ pub use eval::{evaluate, evaluate_with, to_cel};
 pub use exceptions::{Exception, ExceptionUse, apply_exceptions, wildcard_match};
 pub use finding::{Finding, Outcome};
 pub use harness::{CaseFailure, TestReport, test_rules};
-pub use rule::{Expected, RuleOrigin, RuleSpec, RuleTest, Severity, parse_rule};
+pub use rule::{Expected, RuleOrigin, RuleSpec, RuleTest, Scope, Severity, parse_rule};
 pub use ruleset::{Rule, RuleSet, WORKLOADS_ALIAS};

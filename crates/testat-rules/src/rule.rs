@@ -46,6 +46,19 @@ pub enum Expected {
     Unknown,
 }
 
+/// What a rule is evaluated on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Each resource of the kinds under `resources`.
+    #[default]
+    Resource,
+    /// Once per provider account per Terraform file (the synthetic `account.<provider>`
+    /// resource); the resources of the kinds under `resources` in that file are
+    /// gathered in the CEL variable `estate`, keyed by kind.
+    Account,
+}
+
 /// One test case of a rule: an input and the outcome expected per resource address.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -78,8 +91,12 @@ pub struct RuleSpec {
     /// Provider short name: `aws`, `tencentcloud`, `azurerm`, `google`, `kubernetes`.
     pub provider: String,
     /// Resource kinds the rule applies to (`aws_s3_bucket`, `Deployment`); `@workloads`
-    /// stands for every Kubernetes kind that carries a pod template.
+    /// stands for every Kubernetes kind that carries a pod template. For an
+    /// account-scoped rule: the kinds gathered into `estate`.
     pub resources: Vec<String>,
+    /// What the rule is evaluated on: each resource (default) or each account.
+    #[serde(default, skip_serializing_if = "is_resource_scope")]
+    pub scope: Scope,
     /// Linked resources the condition may look at: a name (a CEL variable under
     /// `related`) and the kind of resource it lists.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -103,6 +120,10 @@ pub struct RuleSpec {
     /// Test cases with fixtures.
     #[serde(default)]
     pub tests: Vec<RuleTest>,
+}
+
+fn is_resource_scope(scope: &Scope) -> bool {
+    *scope == Scope::Resource
 }
 
 /// Where a rule file came from, so that its fixtures can be read relative to it.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use testat_catalog::Catalog;
 
-use crate::rule::{RuleOrigin, RuleSpec, parse_rule};
+use crate::rule::{RuleOrigin, RuleSpec, Scope, parse_rule};
 use crate::{RuleError, builtin};
 
 /// Stands for every Kubernetes kind that carries a pod template.
@@ -18,8 +18,11 @@ pub struct Rule {
     pub spec: RuleSpec,
     /// Where it came from.
     pub origin: RuleOrigin,
-    /// The resource kinds it applies to, with aliases expanded.
+    /// The resource kinds it is evaluated on, with aliases expanded (`account` for an
+    /// account-scoped rule).
     pub kinds: Vec<String>,
+    /// For an account-scoped rule: the kinds gathered into `estate`.
+    pub gathered: Vec<String>,
     pub(crate) program: cel::Program,
 }
 
@@ -136,7 +139,13 @@ impl RuleSet {
                 rule: spec.id.clone(),
                 message: e.to_string().replace("<input>", "condition"),
             })?;
-        let kinds = expand_kinds(&spec.resources);
+        let (kinds, gathered) = match spec.scope {
+            Scope::Resource => (expand_kinds(&spec.resources), Vec::new()),
+            Scope::Account => (
+                vec![testat_inputs::ACCOUNT_KIND.to_owned()],
+                expand_kinds(&spec.resources),
+            ),
+        };
         let index = self.rules.len();
         for kind in &kinds {
             self.by_kind.entry(kind.clone()).or_default().push(index);
@@ -145,6 +154,7 @@ impl RuleSet {
             spec,
             origin,
             kinds,
+            gathered,
             program,
         });
         Ok(())
@@ -191,6 +201,11 @@ impl RuleSet {
     /// Number of rules.
     pub fn len(&self) -> usize {
         self.rules.len()
+    }
+
+    /// Whether any rule is account-scoped.
+    pub fn has_account_rules(&self) -> bool {
+        self.rules.iter().any(|r| r.spec.scope == Scope::Account)
     }
 
     /// Whether there are no rules.

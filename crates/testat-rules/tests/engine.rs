@@ -1,6 +1,11 @@
 //! The evaluator's semantics, on inputs read by the real readers.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests fail by panicking")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
 
 use std::path::PathBuf;
 
@@ -10,15 +15,24 @@ use testat_rules::{Outcome, RuleError, RuleOrigin, RuleSet, evaluate};
 fn rules(sources: &[&str]) -> RuleSet {
     let mut set = RuleSet::empty();
     for (i, source) in sources.iter().enumerate() {
-        set.add_source(source, RuleOrigin::File(PathBuf::from(format!("rule{i}.yaml"))), testat_catalog::builtin())
-            .unwrap();
+        set.add_source(
+            source,
+            RuleOrigin::File(PathBuf::from(format!("rule{i}.yaml"))),
+            testat_catalog::builtin(),
+        )
+        .unwrap();
     }
     set
 }
 
 fn inputs(name: &str, text: &str) -> InputSet {
     let mut set = InputSet::default();
-    set.add_bytes(PathBuf::from(name), text.as_bytes().to_vec(), true, &ReadOptions::default());
+    set.add_bytes(
+        PathBuf::from(name),
+        text.as_bytes().to_vec(),
+        true,
+        &ReadOptions::default(),
+    );
     set.finish();
     assert!(set.problems.is_empty(), "{:?}", set.problems);
     set
@@ -27,7 +41,13 @@ fn inputs(name: &str, text: &str) -> InputSet {
 fn outcomes(inputs: &InputSet, rules: &RuleSet) -> Vec<(String, Outcome, Option<String>)> {
     evaluate(inputs, rules)
         .into_iter()
-        .map(|f| (inputs.resources[f.resource].address.clone(), f.outcome, f.detail))
+        .map(|f| {
+            (
+                inputs.resources[f.resource].address.clone(),
+                f.outcome,
+                f.detail,
+            )
+        })
         .collect()
 }
 
@@ -93,8 +113,14 @@ remediation: version it
     let inputs = inputs("state.json", state);
     let result = outcomes(&inputs, &rules(&[rule]));
     assert_eq!(
-        result.iter().map(|(a, o, _)| (a.as_str(), *o)).collect::<Vec<_>>(),
-        [("aws_s3_bucket.a", Outcome::Pass), ("aws_s3_bucket.b", Outcome::Fail)]
+        result
+            .iter()
+            .map(|(a, o, _)| (a.as_str(), *o))
+            .collect::<Vec<_>>(),
+        [
+            ("aws_s3_bucket.a", Outcome::Pass),
+            ("aws_s3_bucket.b", Outcome::Fail)
+        ]
     );
 }
 
@@ -116,7 +142,10 @@ remediation: r
     let result = outcomes(&inputs, &rules(&[rule]));
     assert_eq!(result[0].1, Outcome::Error);
     let detail = result[0].2.as_deref().unwrap();
-    assert!(detail.contains("owner") && detail.contains("has()"), "{detail}");
+    assert!(
+        detail.contains("owner") && detail.contains("has()"),
+        "{detail}"
+    );
 }
 
 #[test]
@@ -157,7 +186,11 @@ remediation: r
     for (i, pair) in findings.chunks(2).enumerate() {
         assert_eq!((pair[0].resource, pair[0].rule), (i, 0));
         assert_eq!((pair[1].resource, pair[1].rule), (i, 1));
-        let expected = if i % 3 == 0 { Outcome::Fail } else { Outcome::Pass };
+        let expected = if i % 3 == 0 {
+            Outcome::Fail
+        } else {
+            Outcome::Pass
+        };
         assert_eq!(pair[0].outcome, expected, "pod {i}");
         assert_eq!(pair[1].outcome, Outcome::Pass);
     }
@@ -168,7 +201,11 @@ remediation: r
 fn duplicate_ids_and_escaping_fixture_paths_are_refused() {
     let mut set = rules(&[KMS_RULE]);
     let error = set
-        .add_source(KMS_RULE, RuleOrigin::File(PathBuf::from("other.yaml")), testat_catalog::builtin())
+        .add_source(
+            KMS_RULE,
+            RuleOrigin::File(PathBuf::from("other.yaml")),
+            testat_catalog::builtin(),
+        )
         .unwrap_err();
     assert!(matches!(error, RuleError::Duplicate { .. }), "{error}");
     assert!(error.to_string().contains("rule0.yaml") && error.to_string().contains("other.yaml"));
@@ -182,10 +219,112 @@ fn duplicate_ids_and_escaping_fixture_paths_are_refused() {
 
 #[test]
 fn retain_keeps_the_kind_index_in_step() {
-    let other = KMS_RULE.replace("T-EBS-KMS", "T-OTHER").replace("aws_ebs_volume]", "aws_instance]");
+    let other = KMS_RULE
+        .replace("T-EBS-KMS", "T-OTHER")
+        .replace("aws_ebs_volume]", "aws_instance]");
     let mut set = rules(&[KMS_RULE, &other]);
     set.retain(|r| r.id() == "T-OTHER");
     assert_eq!(set.len(), 1);
     assert!(set.for_kind("aws_ebs_volume").is_empty());
     assert_eq!(set.for_kind("aws_instance"), &[0]);
+}
+
+#[test]
+fn account_rules_run_once_per_provider_and_file_over_the_gathered_kinds() {
+    let rule = r#"
+id: T-TRAIL
+title: A multi-region trail exists
+severity: high
+criteria: [OPS-13]
+provider: aws
+scope: account
+resources: [aws_cloudtrail]
+condition: estate.aws_cloudtrail.exists(t, has(t.is_multi_region_trail) && t.is_multi_region_trail)
+message: no trail
+remediation: add one
+"#;
+    let change = |address: &str, kind: &str, provider: &str, after: &str| {
+        format!(
+            r#"{{"address":"{address}","mode":"managed","type":"{kind}","name":"x","provider_name":"registry.terraform.io/hashicorp/{provider}","change":{{"actions":["create"],"after":{after}}}}}"#
+        )
+    };
+    let plan = |changes: &[String]| {
+        format!(
+            r#"{{"format_version":"1.2","resource_changes":[{}]}}"#,
+            changes.join(",")
+        )
+    };
+    let mut set = InputSet::default();
+    for (name, text) in [
+        (
+            "with-trail.json",
+            plan(&[
+                change("aws_s3_bucket.a", "aws_s3_bucket", "aws", "{}"),
+                change(
+                    "aws_cloudtrail.main",
+                    "aws_cloudtrail",
+                    "aws",
+                    r#"{"is_multi_region_trail": true}"#,
+                ),
+                change(
+                    "google_storage_bucket.g",
+                    "google_storage_bucket",
+                    "google",
+                    "{}",
+                ),
+            ]),
+        ),
+        (
+            "without.json",
+            plan(&[
+                change("aws_s3_bucket.b", "aws_s3_bucket", "aws", "{}"),
+                change(
+                    "aws_cloudtrail.local",
+                    "aws_cloudtrail",
+                    "aws",
+                    r#"{"is_multi_region_trail": false}"#,
+                ),
+            ]),
+        ),
+        (
+            "pods.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: []}\n".to_owned(),
+        ),
+    ] {
+        set.add_bytes(
+            PathBuf::from(name),
+            text.into_bytes(),
+            true,
+            &ReadOptions::default(),
+        );
+    }
+    set.finish();
+    assert!(set.problems.is_empty(), "{:?}", set.problems);
+    let result: Vec<(String, String, Outcome)> = evaluate(&set, &rules(&[rule]))
+        .into_iter()
+        .map(|f| {
+            let r = &set.resources[f.resource];
+            (
+                set.files[r.file].path.display().to_string(),
+                r.address.clone(),
+                f.outcome,
+            )
+        })
+        .collect();
+    assert_eq!(
+        result,
+        [
+            (
+                "with-trail.json".to_owned(),
+                "account.aws".to_owned(),
+                Outcome::Pass
+            ),
+            (
+                "without.json".to_owned(),
+                "account.aws".to_owned(),
+                Outcome::Fail
+            ),
+        ],
+        "one finding per AWS account per file; none for google or Kubernetes"
+    );
 }
