@@ -19,6 +19,7 @@ mod common;
 mod error;
 mod json;
 mod junit;
+mod reference;
 mod sarif;
 mod summary;
 mod text;
@@ -31,6 +32,7 @@ use testat_rules::{Exception, ExceptionUse, Finding, RuleSet, Severity};
 use crate::common::check;
 pub use crate::error::ReportError;
 pub use crate::json::SCHEMA_VERSION;
+pub use crate::reference::rules_reference;
 pub use crate::summary::{Counts, CriterionSummary, DomainSummary, Summary, summary};
 
 /// Everything one scan produced, as the renderers see it.

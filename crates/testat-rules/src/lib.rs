@@ -20,6 +20,7 @@
 //! plus the functions of [`functions`].
 
 mod builtin;
+mod coverage;
 mod error;
 mod eval;
 mod exceptions;
@@ -29,6 +30,7 @@ mod harness;
 mod rule;
 mod ruleset;
 
+pub use coverage::{CriterionCoverage, coverage};
 pub use error::RuleError;
 pub use eval::{evaluate, evaluate_with, to_cel};
 pub use exceptions::{Exception, ExceptionUse, apply_exceptions, wildcard_match};

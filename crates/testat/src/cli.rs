@@ -164,6 +164,25 @@ pub enum RulesCommand {
         #[arg(long, value_name = "DIR")]
         rules: Vec<PathBuf>,
     },
+    /// Show, per domain and criterion, how many rules test it, and which criteria that
+    /// configuration scans could test have no rule yet.
+    Coverage {
+        /// Also count your own rules from this directory.
+        #[arg(long, value_name = "DIR")]
+        rules: Vec<PathBuf>,
+        /// Exit with 1 when a criterion flagged `automated` has no rule.
+        #[arg(long)]
+        check: bool,
+        /// Output format.
+        #[arg(long, short = 'f', default_value = "table")]
+        format: ShowFormat,
+    },
+    /// Write the reference page of all rules (Markdown), as kept in docs/rules-reference.md.
+    Docs {
+        /// Write to this file instead of standard output.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Run rules against their own fixtures and report every case that differs.
     Test {
         /// A directory of your own rules; without it, the built-in rules are tested.

@@ -17,12 +17,24 @@ pub struct Config {
     /// `[scan]`: defaults for `testat scan`.
     #[serde(default)]
     pub scan: ScanConfig,
+    /// `[catalog]`: an external catalogue to show beside ours.
+    #[serde(default)]
+    pub catalog: CatalogConfig,
     /// `[[exception]]`: approved exceptions.
     #[serde(default, rename = "exception")]
     pub exceptions: Vec<Exception>,
     /// Where the file was read from (set after reading).
     #[serde(skip)]
     pub path: Option<PathBuf>,
+}
+
+/// `[catalog]` settings.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogConfig {
+    /// External catalogue file (OSCAL JSON or CSV), relative to the config file;
+    /// `--catalog` and `TESTAT_CATALOG` override it.
+    pub external: Option<PathBuf>,
 }
 
 /// `[scan]` settings; command-line options override them.
@@ -76,7 +88,12 @@ impl Config {
         })?;
         // Rule directories are relative to the file that names them.
         let base = path.parent().map(Path::to_owned).unwrap_or_default();
-        for dir in &mut config.scan.rules {
+        for dir in config
+            .scan
+            .rules
+            .iter_mut()
+            .chain(config.catalog.external.as_mut())
+        {
             if dir.is_relative() {
                 *dir = base.join(&*dir);
             }

@@ -58,7 +58,12 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli) -> Result<ExitStatus, CliError> {
     let catalog = testat_catalog::builtin();
-    let external = match &cli.catalog {
+    let configured = match (&cli.catalog, &cli.command) {
+        // `testat.toml` may name the external catalogue; scan reads its own --config.
+        (None, Command::Catalog(_)) => config::Config::load(None)?.catalog.external,
+        _ => None,
+    };
+    let external = match cli.catalog.as_ref().or(configured.as_ref()) {
         Some(path) => {
             let external = ExternalCatalog::load(path, catalog)?;
             commands::catalog::report_unmatched(&external, catalog);

@@ -18,17 +18,25 @@ pub fn run(
     catalog: &Catalog,
     external: Option<&ExternalCatalog>,
 ) -> Result<(), CliError> {
+    let rules = || super::rules::load(catalog, true, &[]);
     match command {
         CatalogCommand::List(args) => list(args, catalog),
         CatalogCommand::Show(args) => {
             let criterion = catalog.get(&args.id)?;
+            let rules = rules()?;
+            let testing: Vec<&testat_rules::Rule> = rules
+                .rules()
+                .iter()
+                .filter(|r| r.spec.criteria.contains(&criterion.id))
+                .collect();
             let text = match args.format {
-                ShowFormat::Text => show_text(catalog, criterion, external),
+                ShowFormat::Text => show_text(catalog, criterion, external, &testing),
                 ShowFormat::Json => {
                     let external_text = external.and_then(|e| e.text(&criterion.id));
                     let doc = ShowJson {
                         schema_version: JSON_SCHEMA_VERSION,
                         criterion: CriterionJson::new(criterion, catalog),
+                        rules: testing.iter().map(|r| r.id()).collect(),
                         external: external_text.map(|t| ExternalJson {
                             source: external.map(|e| e.path.display().to_string()),
                             title: &t.title,
@@ -200,7 +208,12 @@ fn list_table(catalog: &Catalog, selected: &[&Criterion]) -> String {
     out
 }
 
-fn show_text(catalog: &Catalog, c: &Criterion, external: Option<&ExternalCatalog>) -> String {
+fn show_text(
+    catalog: &Catalog,
+    c: &Criterion,
+    external: Option<&ExternalCatalog>,
+    rules: &[&testat_rules::Rule],
+) -> String {
     let mut out = String::new();
     let domain_name = catalog.domain(&c.domain).map_or("", |d| d.name.as_str());
     let _ = writeln!(out, "{}  {}", styled(ID, &c.id), styled(HEADING, &c.title));
@@ -221,6 +234,26 @@ fn show_text(catalog: &Catalog, c: &Criterion, external: Option<&ExternalCatalog
     if !c.customer_part.trim().is_empty() {
         let _ = writeln!(out, "\n{}", styled(HEADING, "Customer's part"));
         out.push_str(&wrap(&c.customer_part, TEXT_WIDTH, "  "));
+    }
+    let _ = writeln!(out, "\n{}", styled(HEADING, "Rules that test it"));
+    if rules.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {}",
+            styled(
+                DIM,
+                "none; evidence or an attestation has to show this criterion"
+            )
+        );
+    }
+    for rule in rules {
+        let _ = writeln!(
+            out,
+            "  {}  {:<8}  {}",
+            styled(ID, &format!("{:<28}", rule.id())),
+            rule.spec.severity.as_str(),
+            rule.spec.title
+        );
     }
     if let Some(external) = external {
         let source = external.path.display().to_string();
@@ -379,6 +412,7 @@ impl<'a> CriterionJson<'a> {
 struct ShowJson<'a> {
     schema_version: u32,
     criterion: CriterionJson<'a>,
+    rules: Vec<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     external: Option<ExternalJson<'a>>,
 }

@@ -4,13 +4,13 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use serde::Serialize;
-use testat_catalog::Catalog;
+use testat_catalog::{Automation, Catalog};
 use testat_rules::{RuleSet, test_rules};
 
 use crate::cli::{RulesCommand, ShowFormat};
 use crate::error::CliError;
 use crate::exit::ExitStatus;
-use crate::output::{DIM, HEADING, ID, TEXT_WIDTH, emit, styled, wrap};
+use crate::output::{DIM, HEADING, ID, TEXT_WIDTH, WARN, emit, styled, wrap};
 
 /// Loads the built-in rules (unless `builtin` is false) and the rules in `dirs`,
 /// reporting every broken rule at once.
@@ -137,6 +137,22 @@ pub fn run(command: &RulesCommand, catalog: &Catalog) -> Result<ExitStatus, CliE
             emit(None, &out)?;
             Ok(ExitStatus::Success)
         }
+        RulesCommand::Coverage {
+            rules: dirs,
+            check,
+            format,
+        } => {
+            let rules = load(catalog, true, dirs)?;
+            coverage(&rules, catalog, *check, *format)
+        }
+        RulesCommand::Docs { output } => {
+            let rules = load(catalog, true, &[])?;
+            emit(
+                output.as_deref(),
+                &testat_report::rules_reference(&rules, catalog),
+            )?;
+            Ok(ExitStatus::Success)
+        }
         RulesCommand::Test { dir } => {
             let rules = match dir {
                 Some(dir) => load(catalog, false, std::slice::from_ref(dir))?,
@@ -175,6 +191,115 @@ pub fn run(command: &RulesCommand, catalog: &Catalog) -> Result<ExitStatus, CliE
                 ExitStatus::Failure
             })
         }
+    }
+}
+
+fn coverage(
+    rules: &RuleSet,
+    catalog: &Catalog,
+    check: bool,
+    format: ShowFormat,
+) -> Result<ExitStatus, CliError> {
+    let coverage = testat_rules::coverage(rules, catalog);
+    let missing_automated: Vec<&str> = coverage
+        .iter()
+        .filter(|c| c.automation == Automation::Automated && c.rules.is_empty())
+        .map(|c| c.id.as_str())
+        .collect();
+    let text = match format {
+        ShowFormat::Text => {
+            let mut out = String::new();
+            for domain in &catalog.domains {
+                let rows: Vec<_> = coverage
+                    .iter()
+                    .filter(|c| c.domain == domain.code)
+                    .collect();
+                let tested = rows.iter().filter(|c| !c.rules.is_empty()).count();
+                let _ = writeln!(
+                    out,
+                    "{}  {}",
+                    styled(HEADING, &format!("{:<4} {}", domain.code, domain.name)),
+                    styled(
+                        DIM,
+                        &format!("{tested}/{} criteria tested by rules", rows.len())
+                    )
+                );
+                for c in rows
+                    .iter()
+                    .filter(|c| !c.rules.is_empty() || c.automation != Automation::Manual)
+                {
+                    let mark = match c.rules.len() {
+                        0 if c.is_gap() => styled(WARN, "no rule"),
+                        1 => " 1 rule".to_owned(),
+                        n => format!("{n:>2} rules"),
+                    };
+                    let title = catalog.exact(&c.id).map_or("", |x| x.title.as_str());
+                    let _ = writeln!(
+                        out,
+                        "  {}  {:<9}  {:<8}  {}",
+                        styled(ID, &format!("{:<6}", c.id)),
+                        c.automation.as_str(),
+                        mark,
+                        truncate(title, 60)
+                    );
+                }
+            }
+            let testable: Vec<_> = coverage
+                .iter()
+                .filter(|c| c.automation != Automation::Manual)
+                .collect();
+            let covered = testable.iter().filter(|c| !c.rules.is_empty()).count();
+            let _ = writeln!(
+                out,
+                "\n{} rules; {covered} of {} criteria flagged automated or partly are tested; {} automated without a rule{}",
+                rules.len(),
+                testable.len(),
+                missing_automated.len(),
+                if missing_automated.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", missing_automated.join(", "))
+                }
+            );
+            out
+        }
+        ShowFormat::Json => {
+            let criteria: Vec<serde_json::Value> = coverage
+                .iter()
+                .map(|c| {
+                    serde_json::json!({
+                        "id": c.id,
+                        "domain": c.domain,
+                        "automation": c.automation.as_str(),
+                        "rules": c.rules,
+                        "gap": c.is_gap(),
+                    })
+                })
+                .collect();
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&serde_json::json!({
+                    "schema_version": 1,
+                    "rules": rules.len(),
+                    "criteria": criteria,
+                }))?
+            )
+        }
+    };
+    emit(None, &text)?;
+    Ok(if check && !missing_automated.is_empty() {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        let cut: String = text.chars().take(max - 1).collect();
+        format!("{cut}…")
     }
 }
 
