@@ -50,12 +50,6 @@ fn failing(report: &Value) -> BTreeSet<(String, String)> {
         .collect()
 }
 
-fn pairs(list: &[(&str, &str)]) -> BTreeSet<(String, String)> {
-    list.iter()
-        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
-        .collect()
-}
-
 /// The failing findings the examples are built to show: every
 /// `examples/<provider>/expected-failures.txt` (lines `RULE-ID ADDRESS`, `#` comments).
 fn expected_example_failures() -> BTreeSet<(String, String)> {
