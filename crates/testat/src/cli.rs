@@ -21,6 +21,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
     pub color: ColorWhen,
 
+    /// Where the store is, and who acts.
+    #[command(flatten)]
+    pub store: crate::commands::store::StoreArgs,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -42,6 +46,29 @@ pub enum Command {
     /// List, show and test rules (built-in and your own).
     #[command(subcommand)]
     Rules(RulesCommand),
+
+    /// Create a store in `.testat/` here: settings, SQLite database, evidence folder
+    /// and an Ed25519 key pair for signing audit bundles.
+    Init,
+
+    /// List, show and compare recorded scan runs (`testat scan … --record`).
+    #[command(subcommand)]
+    Runs(crate::commands::store::RunsCommand),
+
+    /// Add, list, show and export evidence for criteria.
+    #[command(subcommand)]
+    Evidence(crate::commands::store::EvidenceCommand),
+
+    /// Record how a criterion is implemented (kept as history), or show the history.
+    Attest(crate::commands::store::AttestArgs),
+
+    /// Approved exceptions kept in the store (applied by scans beside testat.toml's).
+    #[command(subcommand)]
+    Exceptions(crate::commands::store::ExceptionsCommand),
+
+    /// Check the audit log's hash chain, every record against its event, and every
+    /// evidence file's hash. Exit code 1 when anything was altered, removed or added.
+    Verify,
 
     /// Print a shell completion script (e.g. `testat completions bash > ~/.local/share/bash-completion/completions/testat`).
     Completions {
@@ -149,6 +176,18 @@ pub struct ScanArgs {
     /// Largest input file to read, in bytes [default: 2147483648].
     #[arg(long, value_name = "BYTES")]
     pub max_file_size: Option<u64>,
+    /// Record the run in the store (`.testat/` or --db): inputs' SHA-256, versions,
+    /// and findings.
+    #[arg(long)]
+    pub record: bool,
+    /// The estate the recorded run belongs to; runs are compared within a scope.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "default",
+        requires = "record"
+    )]
+    pub scope: String,
 }
 
 /// `testat rules …`

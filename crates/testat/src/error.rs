@@ -59,6 +59,10 @@ pub enum CliError {
         hint: Option<String>,
     },
 
+    /// The store refused or failed.
+    #[error(transparent)]
+    Store(#[from] testat_store::StoreError),
+
     /// Data could not be serialised (a bug if it happens).
     #[error("cannot render output: {0}")]
     Render(String),
@@ -89,6 +93,12 @@ impl CliError {
                     .into(),
             ),
             Self::Config { .. } => Some("see the `testat.toml` section of the README".into()),
+            Self::Store(testat_store::StoreError::Busy { .. }) => {
+                Some("only one command can write to the store at a time".into())
+            }
+            Self::Store(testat_store::StoreError::NewerSchema { .. }) => {
+                Some("`testat --version` shows this version; docs/store.md explains migrations".into())
+            }
             Self::Rules(_) => Some(
                 "check the rule with `testat rules test DIR`; the format is described in docs/rules.md".into(),
             ),

@@ -76,8 +76,14 @@ fn run(cli: &Cli) -> Result<ExitStatus, CliError> {
             commands::catalog::run(command, catalog, external.as_ref())?;
             Ok(ExitStatus::Success)
         }
-        Command::Scan(args) => commands::scan::run(args, catalog),
+        Command::Scan(args) => commands::scan::run(args, catalog, &cli.store),
         Command::Rules(command) => commands::rules::run(command, catalog),
+        Command::Init => commands::store::init(&cli.store),
+        Command::Runs(command) => commands::store::runs(command, &cli.store),
+        Command::Evidence(command) => commands::store::evidence(command, &cli.store, catalog),
+        Command::Attest(args) => commands::store::attest(args, &cli.store, catalog),
+        Command::Exceptions(command) => commands::store::exceptions(command, &cli.store),
+        Command::Verify => commands::store::verify(&cli.store),
         Command::Completions { shell } => {
             let mut command = Cli::command();
             let mut buffer = Vec::new();

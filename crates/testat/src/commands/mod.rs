@@ -3,3 +3,4 @@
 pub mod catalog;
 pub mod rules;
 pub mod scan;
+pub mod store;

@@ -20,8 +20,16 @@ use crate::output::emit;
 const PROGRESS_THRESHOLD_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Runs `testat scan`.
-pub fn run(args: &ScanArgs, catalog: &Catalog) -> Result<ExitStatus, CliError> {
-    let config = Config::load(args.config.as_deref())?;
+pub fn run(
+    args: &ScanArgs,
+    catalog: &Catalog,
+    store: &super::store::StoreArgs,
+) -> Result<ExitStatus, CliError> {
+    let mut config = Config::load(args.config.as_deref())?;
+    // Exceptions kept in the store apply beside those in testat.toml.
+    config
+        .exceptions
+        .extend(super::store::stored_exceptions(store)?);
     let started_at = clock::now();
 
     let mut rule_dirs = config.scan.rules.clone();
@@ -75,6 +83,12 @@ pub fn run(args: &ScanArgs, catalog: &Catalog) -> Result<ExitStatus, CliError> {
     let color = args.output.is_none() && matches!(format, ScanFormat::Text);
     let text = testat_report::render(&report, format, color)?;
     emit(args.output.as_deref(), &text)?;
+
+    if args.record {
+        let run = record::new_run(&report, &args.scope);
+        let id = super::store::record(&run, store)?;
+        anstream::eprintln!("recorded run {id} in the store");
+    }
 
     let summary = testat_report::summary(&report);
     Ok(exit_status(&inputs, summary.failed_at_threshold))
@@ -183,6 +197,67 @@ impl Progress {
     fn finish(&self) {
         if let Some(bar) = &self.0 {
             bar.finish_and_clear();
+        }
+    }
+}
+
+/// Turning a scan into a run record for the store.
+mod record {
+    use sha2::{Digest, Sha256};
+    use testat_report::ScanReport;
+    use testat_store::{NewRun, RunFinding, RunInput};
+
+    /// The run of `report`, for `scope`.
+    pub fn new_run(report: &ScanReport<'_>, scope: &str) -> NewRun {
+        let rules = report.rules.rules();
+        let mut specs: Vec<(&str, String)> = rules
+            .iter()
+            .map(|r| (r.id(), serde_json::to_string(&r.spec).unwrap_or_default()))
+            .collect();
+        specs.sort();
+        let mut hasher = Sha256::new();
+        for (_, spec) in &specs {
+            hasher.update(spec.as_bytes());
+            hasher.update(b"\n");
+        }
+        let findings = report
+            .findings
+            .iter()
+            .filter_map(|f| {
+                let rule = rules.get(f.rule)?;
+                let resource = report.inputs.resources.get(f.resource)?;
+                Some(RunFinding {
+                    rule: rule.id().to_owned(),
+                    address: resource.address.clone(),
+                    outcome: f.outcome.as_str().to_owned(),
+                    criteria: rule.spec.criteria.clone(),
+                })
+            })
+            .collect();
+        NewRun {
+            scope: scope.to_owned(),
+            started_at: report.started_at,
+            finished_at: report.finished_at,
+            tool_version: report.tool_version.to_owned(),
+            catalog_version: report.catalog.version.clone(),
+            ruleset_sha256: hex::encode(hasher.finalize()),
+            rule_count: i64::try_from(rules.len()).unwrap_or(i64::MAX),
+            resource_count: i64::try_from(report.inputs.resources.len()).unwrap_or(i64::MAX),
+            inputs: report
+                .inputs
+                .files
+                .iter()
+                .map(|file| RunInput {
+                    path: file.path.display().to_string(),
+                    kind: serde_json::to_value(file.kind)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default(),
+                    sha256: file.sha256.clone(),
+                    size: i64::try_from(file.size).unwrap_or(i64::MAX),
+                })
+                .collect(),
+            findings,
         }
     }
 }

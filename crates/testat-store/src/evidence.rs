@@ -1,0 +1,543 @@
+//! Evidence: files (stored content-addressed by SHA-256), URLs and notes, each tied
+//! to criteria, with the period it covers separate from when it was added.
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::{AnyConnection, Row};
+
+use crate::{Result, Stamp, Store, StoreError, audit, micros, next_id};
+
+/// What a piece of evidence is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EvidenceKind {
+    /// A file, stored in the evidence folder.
+    File,
+    /// A link.
+    Url,
+    /// A note only.
+    Note,
+}
+
+impl EvidenceKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::File => "file",
+            Self::Url => "url",
+            Self::Note => "note",
+        }
+    }
+}
+
+/// Evidence to add.
+#[derive(Debug, Clone, Default)]
+pub struct NewEvidence {
+    /// A file to store.
+    pub file: Option<PathBuf>,
+    /// A link.
+    pub url: Option<String>,
+    /// A note (alone, or describing the file or link).
+    pub note: Option<String>,
+    /// Criterion IDs, already checked against the catalogue.
+    pub criteria: Vec<String>,
+    /// The day the evidence speaks for (the period it covers starts here).
+    pub effective: Option<NaiveDate>,
+    /// The last day it is valid.
+    pub valid_until: Option<NaiveDate>,
+}
+
+/// Stored evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    /// Its ID.
+    pub id: i64,
+    /// `file`, `url` or `note`.
+    pub kind: String,
+    /// SHA-256 of the file.
+    pub sha256: Option<String>,
+    /// The file's original name, sanitised.
+    pub name: Option<String>,
+    /// The file's size.
+    pub size: Option<i64>,
+    /// Media type, from the name's extension.
+    pub media_type: Option<String>,
+    /// The link.
+    pub url: Option<String>,
+    /// The note.
+    pub note: Option<String>,
+    /// Effective date (YYYY-MM-DD).
+    pub effective: Option<String>,
+    /// Valid until (YYYY-MM-DD).
+    pub valid_until: Option<String>,
+    /// Criterion IDs, sorted.
+    pub criteria: Vec<String>,
+    /// Who added it.
+    pub added_by: String,
+    /// When (microseconds since the epoch).
+    pub added_at: i64,
+}
+
+/// A file name safe to write anywhere: the last path component only, no control
+/// characters, separators or leading dots, at most 200 characters.
+pub fn sanitise_name(name: &str) -> String {
+    let last = name
+        .rsplit(['/', '\\'])
+        .find(|part| !part.is_empty())
+        .unwrap_or_default();
+    let cleaned: String = last
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .take(200)
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
+    if cleaned.is_empty() {
+        "evidence".to_owned()
+    } else {
+        cleaned
+    }
+}
+
+fn media_type(name: &str) -> &'static str {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "pdf" => "application/pdf",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "zip" => "application/zip",
+        "txt" | "log" => "text/plain",
+        "md" => "text/markdown",
+        "csv" => "text/csv",
+        "html" | "htm" => "text/html",
+        "yaml" | "yml" => "application/yaml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "svg" => "image/svg+xml",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The path of a blob in the evidence folder.
+pub(crate) fn blob_path(dir: &Path, sha256: &str) -> PathBuf {
+    let prefix = sha256.get(..2).unwrap_or("xx");
+    dir.join("objects").join(prefix).join(sha256)
+}
+
+/// Copies `src` into a temporary file under `dir/tmp`, hashing as it goes, and
+/// checks the file did not change meanwhile. Returns (temp path, sha256, size).
+fn copy_to_temp(src: &Path, dir: &Path, max: u64) -> Result<(PathBuf, String, u64)> {
+    let before = std::fs::metadata(src).map_err(|e| StoreError::io(src, e))?;
+    if !before.is_file() {
+        return Err(StoreError::Evidence {
+            path: src.to_owned(),
+            message: "not a regular file; give a file, or use --url or --note".into(),
+        });
+    }
+    if before.len() > max {
+        return Err(StoreError::Evidence {
+            path: src.to_owned(),
+            message: format!(
+                "{} bytes is over the evidence size limit of {max} bytes; raise evidence.max_size in .testat/config.toml or store a link with --url",
+                before.len()
+            ),
+        });
+    }
+    let tmp_dir = dir.join("tmp");
+    std::fs::create_dir_all(&tmp_dir).map_err(|e| StoreError::io(&tmp_dir, e))?;
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let tmp = tmp_dir.join(format!("add-{}-{nanos}", std::process::id()));
+    let result = (|| {
+        let mut input = File::open(src).map_err(|e| StoreError::io(src, e))?;
+        let mut output = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .map_err(|e| StoreError::io(&tmp, e))?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 256 * 1024];
+        let mut copied: u64 = 0;
+        loop {
+            let n = input.read(&mut buf).map_err(|e| StoreError::io(src, e))?;
+            if n == 0 {
+                break;
+            }
+            let chunk = buf.get(..n).unwrap_or_default();
+            hasher.update(chunk);
+            output
+                .write_all(chunk)
+                .map_err(|e| StoreError::io(&tmp, e))?;
+            copied += n as u64;
+            if copied > max {
+                return Err(StoreError::Evidence {
+                    path: src.to_owned(),
+                    message: format!(
+                        "grew past the evidence size limit of {max} bytes while being added"
+                    ),
+                });
+            }
+        }
+        output.sync_all().map_err(|e| StoreError::io(&tmp, e))?;
+        let after = std::fs::metadata(src).map_err(|e| StoreError::Evidence {
+            path: src.to_owned(),
+            message: format!("vanished while being added ({e}); nothing was stored"),
+        })?;
+        if after.len() != before.len()
+            || copied != before.len()
+            || after.modified().ok() != before.modified().ok()
+        {
+            return Err(StoreError::Evidence {
+                path: src.to_owned(),
+                message: "changed while being added; nothing was stored — add it again once it is no longer being written".into(),
+            });
+        }
+        Ok((hex::encode(hasher.finalize()), copied))
+    })();
+    match result {
+        Ok((sha, size)) => Ok((tmp, sha, size)),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+fn sync_dir(dir: &Path) {
+    // Durability of the rename; best effort where directories cannot be opened.
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+fn date(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+impl Store {
+    fn evidence_dir(&self) -> Result<&Path> {
+        self.evidence_dir.as_deref().ok_or_else(|| {
+            StoreError::Invalid(format!(
+                "{} has no evidence folder: evidence files live in .testat/evidence; run the command in the directory where `testat init` was run",
+                self.url()
+            ))
+        })
+    }
+
+    /// Adds evidence: stores the file (if any) durably first, then its record, the
+    /// criteria and an audit event in one transaction. Returns the evidence ID.
+    pub async fn add_evidence(&self, new: &NewEvidence, stamp: &Stamp) -> Result<i64> {
+        if new.criteria.is_empty() {
+            return Err(StoreError::Invalid(
+                "evidence needs at least one --criterion".into(),
+            ));
+        }
+        let kind = match (&new.file, &new.url, &new.note) {
+            (Some(_), Some(_), _) => {
+                return Err(StoreError::Invalid(
+                    "give a file or --url, not both; add them as two pieces of evidence".into(),
+                ));
+            }
+            (Some(_), None, _) => EvidenceKind::File,
+            (None, Some(_), _) => EvidenceKind::Url,
+            (None, None, Some(_)) => EvidenceKind::Note,
+            (None, None, None) => {
+                return Err(StoreError::Invalid(
+                    "nothing to add: give a FILE, --url URL or --note TEXT".into(),
+                ));
+            }
+        };
+        let mut blob: Option<(String, i64, String)> = None;
+        if let Some(src) = &new.file {
+            let dir = self.evidence_dir()?.to_owned();
+            let (tmp, sha, size) = copy_to_temp(src, &dir, self.max_evidence_size)?;
+            // Note the blob as pending first: a blob left by an interrupted add is
+            // then known as such, not mistaken for a file placed by hand.
+            let placed = async {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("INSERT INTO pending_blobs (sha256, started_at) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING")
+                    .bind(sha.as_str())
+                    .bind(micros(stamp.at))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| self.err(&e))?;
+                self.commit(tx).await?;
+                let dest = blob_path(&dir, &sha);
+                if dest.is_file() {
+                    let _ = std::fs::remove_file(&tmp);
+                } else {
+                    let parent = dest.parent().unwrap_or(&dir).to_owned();
+                    std::fs::create_dir_all(&parent).map_err(|e| StoreError::io(&parent, e))?;
+                    std::fs::rename(&tmp, &dest).map_err(|e| StoreError::io(&dest, e))?;
+                    sync_dir(&parent);
+                }
+                Ok::<(), StoreError>(())
+            }
+            .await;
+            if let Err(e) = placed {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e);
+            }
+            let name = sanitise_name(&src.to_string_lossy());
+            blob = Some((sha, i64::try_from(size).unwrap_or(i64::MAX), name));
+        }
+
+        let mut tx = self.begin_write().await?;
+        let id = next_id(self, &mut tx, "evidence", "id").await?;
+        if let Some((sha, size, _)) = &blob {
+            sqlx::query("INSERT INTO blobs (sha256, size, stored_at) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING")
+                .bind(sha.as_str())
+                .bind(*size)
+                .bind(micros(stamp.at))
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.err(&e))?;
+            sqlx::query("DELETE FROM pending_blobs WHERE sha256 = $1")
+                .bind(sha.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.err(&e))?;
+        }
+        sqlx::query(
+            "INSERT INTO evidence (id, kind, sha256, name, size, media_type, url, note, effective, valid_until, added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(id)
+        .bind(kind.as_str())
+        .bind(blob.as_ref().map(|b| b.0.clone()))
+        .bind(blob.as_ref().map(|b| b.2.clone()))
+        .bind(blob.as_ref().map(|b| b.1))
+        .bind(blob.as_ref().map(|b| media_type(&b.2).to_owned()))
+        .bind(new.url.clone())
+        .bind(new.note.clone())
+        .bind(date(new.effective))
+        .bind(date(new.valid_until))
+        .bind(stamp.actor.as_str())
+        .bind(micros(stamp.at))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| self.err(&e))?;
+        let mut criteria = new.criteria.clone();
+        criteria.sort();
+        criteria.dedup();
+        for criterion in &criteria {
+            sqlx::query("INSERT INTO evidence_criteria (evidence_id, criterion) VALUES ($1, $2)")
+                .bind(id)
+                .bind(criterion.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.err(&e))?;
+        }
+        let payload = evidence_payload(self, &mut tx, id)
+            .await?
+            .unwrap_or_default();
+        audit::append(
+            self,
+            &mut tx,
+            stamp,
+            "evidence.add",
+            &format!("evidence {id}"),
+            &payload,
+        )
+        .await?;
+        self.commit(tx).await?;
+        Ok(id)
+    }
+
+    /// Every piece of evidence, oldest first; only those for `criterion` when given.
+    pub async fn evidence(&self, criterion: Option<&str>) -> Result<Vec<Evidence>> {
+        let mut conn = self.pool().acquire().await.map_err(|e| self.err(&e))?;
+        let all = select_evidence(self, &mut conn, None).await?;
+        Ok(all
+            .into_iter()
+            .filter(|e| criterion.is_none_or(|c| e.criteria.iter().any(|x| x == c)))
+            .collect())
+    }
+
+    /// One piece of evidence.
+    pub async fn evidence_by_id(&self, id: i64) -> Result<Evidence> {
+        let mut conn = self.pool().acquire().await.map_err(|e| self.err(&e))?;
+        select_evidence(self, &mut conn, Some(id))
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError::Missing {
+                what: format!("evidence {id}"),
+                hint: "`testat evidence list` shows the stored evidence".into(),
+            })
+    }
+
+    /// Copies the file of evidence `id` into `to_dir` under its sanitised name,
+    /// checking its hash on the way; refuses to overwrite. Returns the new path.
+    pub async fn export_evidence(&self, id: i64, to_dir: &Path) -> Result<PathBuf> {
+        let evidence = self.evidence_by_id(id).await?;
+        let (Some(sha), Some(name)) = (&evidence.sha256, &evidence.name) else {
+            return Err(StoreError::Invalid(format!(
+                "evidence {id} is a {} and has no file to export; `testat evidence show {id}` shows it",
+                evidence.kind
+            )));
+        };
+        let src = blob_path(self.evidence_dir()?, sha);
+        let dest = to_dir.join(sanitise_name(name));
+        let mut input = File::open(&src).map_err(|e| StoreError::io(&src, e))?;
+        let mut output = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&dest)
+            .map_err(|e| {
+                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    StoreError::Evidence {
+                        path: dest.clone(),
+                        message: "already exists; export refuses to overwrite — choose another --to folder".into(),
+                    }
+                } else {
+                    StoreError::io(&dest, e)
+                }
+            })?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 256 * 1024];
+        loop {
+            let n = input.read(&mut buf).map_err(|e| StoreError::io(&src, e))?;
+            if n == 0 {
+                break;
+            }
+            let chunk = buf.get(..n).unwrap_or_default();
+            hasher.update(chunk);
+            output
+                .write_all(chunk)
+                .map_err(|e| StoreError::io(&dest, e))?;
+        }
+        output.sync_all().map_err(|e| StoreError::io(&dest, e))?;
+        if hex::encode(hasher.finalize()) != *sha {
+            drop(output);
+            let _ = std::fs::remove_file(&dest);
+            return Err(StoreError::Evidence {
+                path: src,
+                message: format!(
+                    "does not match its recorded SHA-256 {sha}: the stored file was altered; run `testat verify`"
+                ),
+            });
+        }
+        Ok(dest)
+    }
+}
+
+pub(crate) async fn select_evidence(
+    store: &Store,
+    conn: &mut AnyConnection,
+    id: Option<i64>,
+) -> Result<Vec<Evidence>> {
+    let sql = format!(
+        "SELECT id, kind, sha256, name, size, media_type, url, note, effective, valid_until, added_by, added_at FROM evidence {} ORDER BY id",
+        if id.is_some() { "WHERE id = $1" } else { "" }
+    );
+    let mut query = sqlx::query(&sql);
+    if let Some(id) = id {
+        query = query.bind(id);
+    }
+    let rows = query
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| store.err(&e))?;
+    let mut out: Vec<Evidence> = rows
+        .iter()
+        .map(|r| {
+            Ok(Evidence {
+                id: r.try_get("id")?,
+                kind: r.try_get("kind")?,
+                sha256: r.try_get("sha256")?,
+                name: r.try_get("name")?,
+                size: r.try_get("size")?,
+                media_type: r.try_get("media_type")?,
+                url: r.try_get("url")?,
+                note: r.try_get("note")?,
+                effective: r.try_get("effective")?,
+                valid_until: r.try_get("valid_until")?,
+                criteria: Vec::new(),
+                added_by: r.try_get("added_by")?,
+                added_at: r.try_get("added_at")?,
+            })
+        })
+        .collect::<std::result::Result<_, sqlx::Error>>()
+        .map_err(|e| store.err(&e))?;
+    let sql = format!(
+        "SELECT evidence_id, criterion FROM evidence_criteria {}",
+        if id.is_some() {
+            "WHERE evidence_id = $1"
+        } else {
+            ""
+        }
+    );
+    let mut query = sqlx::query(&sql);
+    if let Some(id) = id {
+        query = query.bind(id);
+    }
+    let rows = query
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| store.err(&e))?;
+    let mut by_id: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+    for r in &rows {
+        let eid: i64 = r.try_get("evidence_id").map_err(|e| store.err(&e))?;
+        let c: String = r.try_get("criterion").map_err(|e| store.err(&e))?;
+        by_id.entry(eid).or_default().push(c);
+    }
+    for e in &mut out {
+        if let Some(mut c) = by_id.remove(&e.id) {
+            c.sort();
+            e.criteria = c;
+        }
+    }
+    Ok(out)
+}
+
+/// The canonical JSON of evidence `id`, or `None` when it does not exist.
+pub(crate) async fn evidence_payload(
+    store: &Store,
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<String>> {
+    let Some(e) = select_evidence(store, conn, Some(id))
+        .await?
+        .into_iter()
+        .next()
+    else {
+        return Ok(None);
+    };
+    serde_json::to_string(&e)
+        .map(Some)
+        .map_err(|err| StoreError::Invalid(format!("cannot encode evidence {id}: {err}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_sanitised() {
+        assert_eq!(sanitise_name("../../etc/passwd"), "passwd");
+        assert_eq!(sanitise_name("/abs/report.pdf"), "report.pdf");
+        assert_eq!(sanitise_name("C:\\x\\a.txt"), "a.txt");
+        assert_eq!(sanitise_name("bad\u{1b}[31mname"), "bad_[31mname");
+        assert_eq!(sanitise_name(".."), "evidence");
+        assert_eq!(sanitise_name(".hidden"), "hidden");
+        assert_eq!(sanitise_name(""), "evidence");
+        assert_eq!(media_type("a.PDF"), "application/pdf");
+    }
+}

@@ -1,0 +1,190 @@
+//! Testat's store: scan history, evidence, attestations, exceptions and a hash-chained
+//! audit log, on SQLite (the default, in `.testat/`) or PostgreSQL (team mode).
+//!
+//! One code path serves both backends: queries go through sqlx's `Any` driver and are
+//! written in SQL that both understand (`$1` placeholders, `BIGINT`, `TEXT`). Every
+//! change takes the write lock (one row of `write_lock`), does its work, and appends an
+//! audit event, all in one transaction. The API is async; the caller supplies the
+//! actor and the time ([`Stamp`]), so tests control the clock.
+
+mod attest;
+mod audit;
+mod error;
+mod evidence;
+mod keys;
+mod layout;
+mod runs;
+mod schema;
+mod verify;
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{Any, AnyPool, Executor, Transaction};
+
+pub use attest::{AttestStatus, Attestation, NewAttestation, NewStoredException, StoredException};
+pub use audit::AuditEvent;
+pub use error::StoreError;
+pub use evidence::{Evidence, EvidenceKind, NewEvidence, sanitise_name};
+pub use keys::{KeyPair, load_public_key};
+pub use layout::{
+    CONFIG_FILE, DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_MAX_EVIDENCE_SIZE, Initialised, Location,
+    STORE_DIR, init, redact_url,
+};
+pub use runs::{
+    CriterionCounts, CriterionFailure, FindingChange, NewRun, Run, RunFinding, RunInput,
+    StoredFinding,
+};
+pub use schema::SCHEMA_VERSION;
+pub use verify::{Problem, VerifyReport};
+
+/// Result of store operations.
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Who makes a change, and when (the caller's clock).
+#[derive(Debug, Clone)]
+pub struct Stamp {
+    /// The person or system (`--actor`, `TESTAT_ACTOR`, or the login name).
+    pub actor: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// An open store.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    url: String,
+    busy_timeout_ms: u64,
+    evidence_dir: Option<std::path::PathBuf>,
+    max_evidence_size: u64,
+}
+
+impl Store {
+    /// Opens the store at `location`, creating the database if it is a new SQLite
+    /// file, and migrates it to the current schema (refusing a newer one).
+    pub async fn open(location: &Location) -> Result<Self> {
+        Self::open_to(location, SCHEMA_VERSION).await
+    }
+
+    /// Opens and migrates only up to schema `version` (for tests of migrations).
+    #[doc(hidden)]
+    pub async fn open_to(location: &Location, version: i64) -> Result<Self> {
+        install_default_drivers();
+        let url = redact_url(&location.database_url);
+        let timeout = location.busy_timeout_ms;
+        let sqlite = location.database_url.starts_with("sqlite:");
+        if !sqlite
+            && !location.database_url.starts_with("postgres://")
+            && !location.database_url.starts_with("postgresql://")
+        {
+            return Err(StoreError::Url {
+                url,
+                message: "only sqlite: and postgres:// URLs are supported".into(),
+            });
+        }
+        let pool = AnyPoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(Duration::from_millis(timeout.clamp(1_000, 3_000)))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if sqlite {
+                        conn.execute(format!("PRAGMA busy_timeout = {timeout}").as_str())
+                            .await?;
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA synchronous = FULL").await?;
+                    } else {
+                        conn.execute(format!("SET lock_timeout = {timeout}").as_str())
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&location.database_url)
+            .await
+            .map_err(|e| StoreError::db(&url, timeout, &e))?;
+        let store = Self {
+            pool,
+            url,
+            busy_timeout_ms: timeout,
+            evidence_dir: location.evidence_dir.clone(),
+            max_evidence_size: location.max_evidence_size,
+        };
+        schema::migrate(&store, version).await?;
+        Ok(store)
+    }
+
+    /// The database URL with any password redacted, for messages.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The schema version of the database.
+    pub async fn schema_version(&self) -> Result<i64> {
+        schema::current_version(self).await
+    }
+
+    /// Closes the connections.
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+
+    pub(crate) fn err(&self, e: &sqlx::Error) -> StoreError {
+        StoreError::db(&self.url, self.busy_timeout_ms, e)
+    }
+
+    /// Begins a write: a transaction whose first statement takes the store's write
+    /// lock, so writers are serialised (SQLite waits up to the busy timeout, PostgreSQL
+    /// up to its lock timeout) and the audit chain has one head.
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>> {
+        let mut tx = self.pool.begin().await.map_err(|e| self.err(&e))?;
+        sqlx::query("UPDATE write_lock SET counter = counter + 1 WHERE id = 1")
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| self.err(&e))?;
+        Ok(tx)
+    }
+
+    pub(crate) async fn commit(&self, tx: Transaction<'static, Any>) -> Result<()> {
+        tx.commit().await.map_err(|e| self.err(&e))
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+}
+
+/// Microseconds since the epoch, as stored.
+pub(crate) fn micros(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+/// The stored microseconds as a time (the epoch if out of range).
+pub fn from_micros(us: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(us).unwrap_or_default()
+}
+
+/// Lower-case hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// Next ID of a table (`MAX(column) + 1`); call only under the write lock.
+pub(crate) async fn next_id(
+    store: &Store,
+    tx: &mut Transaction<'static, Any>,
+    table: &str,
+    column: &str,
+) -> Result<i64> {
+    use sqlx::Row;
+    let row = sqlx::query(&format!(
+        "SELECT COALESCE(MAX({column}), 0) AS m FROM {table}"
+    ))
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| store.err(&e))?;
+    let max: i64 = row.try_get("m").map_err(|e| store.err(&e))?;
+    Ok(max + 1)
+}

@@ -1,0 +1,729 @@
+//! Scan history: runs, per-criterion summaries, and findings stored as changes.
+//!
+//! A run stores its inputs and a summary row per criterion; findings are kept as the
+//! current outcome per (scope, rule, address) plus one `finding_changes` row wherever
+//! an outcome differs from the previous run of the same scope (including findings that
+//! appear or disappear). The state at any run is the last change at or before it.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::{AnyConnection, Row};
+
+use crate::{Result, Stamp, Store, StoreError, audit, micros, next_id, sha256_hex};
+
+/// One input file of a run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunInput {
+    /// The path as given.
+    pub path: String,
+    /// What it was read as (`terraform-plan`, `kubernetes`, …).
+    pub kind: String,
+    /// Hex SHA-256 of the bytes.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: i64,
+}
+
+/// One finding of a run, as the store needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunFinding {
+    /// The rule ID.
+    pub rule: String,
+    /// The resource address.
+    pub address: String,
+    /// `pass`, `fail`, `excepted`, `unknown` or `error`.
+    pub outcome: String,
+    /// The criteria the rule serves.
+    pub criteria: Vec<String>,
+}
+
+/// A run to record.
+#[derive(Debug, Clone)]
+pub struct NewRun {
+    /// Which estate the run scanned; findings are compared with the previous run of
+    /// the same scope (`default` unless the user names one).
+    pub scope: String,
+    /// When the scan started.
+    pub started_at: DateTime<Utc>,
+    /// When it finished.
+    pub finished_at: DateTime<Utc>,
+    /// Testat's version.
+    pub tool_version: String,
+    /// The catalogue's version.
+    pub catalog_version: String,
+    /// SHA-256 over the rule specs used.
+    pub ruleset_sha256: String,
+    /// How many rules ran.
+    pub rule_count: i64,
+    /// How many resources were read.
+    pub resource_count: i64,
+    /// The inputs.
+    pub inputs: Vec<RunInput>,
+    /// Every finding.
+    pub findings: Vec<RunFinding>,
+}
+
+/// A recorded run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Run {
+    /// Its ID.
+    pub id: i64,
+    /// Its scope.
+    pub scope: String,
+    /// Start (microseconds since the epoch).
+    pub started_at: i64,
+    /// End (microseconds since the epoch).
+    pub finished_at: i64,
+    /// Who recorded it.
+    pub actor: String,
+    /// Testat's version.
+    pub tool_version: String,
+    /// The catalogue's version.
+    pub catalog_version: String,
+    /// SHA-256 over the rule specs.
+    pub ruleset_sha256: String,
+    /// Rules run.
+    pub rule_count: i64,
+    /// Resources read.
+    pub resource_count: i64,
+    /// Findings that passed.
+    pub passed: i64,
+    /// Findings that failed.
+    pub failed: i64,
+    /// Findings excepted.
+    pub excepted: i64,
+    /// Unknown or error findings.
+    pub other: i64,
+    /// Findings whose outcome changed since the previous run of the scope.
+    pub changed: i64,
+}
+
+/// Per-criterion counts of one run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CriterionCounts {
+    /// The criterion ID.
+    pub criterion: String,
+    /// Passed findings.
+    pub passed: i64,
+    /// Failed findings.
+    pub failed: i64,
+    /// Excepted findings.
+    pub excepted: i64,
+    /// Unknown or error findings.
+    pub other: i64,
+}
+
+/// A finding whose outcome changed (`None`: absent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FindingChange {
+    /// The run where it changed (for a diff: the later run).
+    pub run_id: i64,
+    /// Rule ID.
+    pub rule: String,
+    /// Resource address.
+    pub address: String,
+    /// Outcome before.
+    pub old: Option<String>,
+    /// Outcome after.
+    pub new: Option<String>,
+}
+
+/// A finding as of some run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredFinding {
+    /// Rule ID.
+    pub rule: String,
+    /// Resource address.
+    pub address: String,
+    /// Outcome.
+    pub outcome: String,
+}
+
+/// A criterion that failed in a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CriterionFailure {
+    /// The criterion ID.
+    pub criterion: String,
+    /// Start of the first run in the period where it failed (microseconds).
+    pub first_failed_at: i64,
+    /// Start of the last such run.
+    pub last_failed_at: i64,
+    /// How many runs in the period it failed in.
+    pub failed_runs: i64,
+}
+
+/// The canonical record of a run, as the audit log holds it.
+#[derive(Serialize)]
+struct RunPayload {
+    run: Run,
+    inputs: Vec<RunInput>,
+    criteria: Vec<CriterionCounts>,
+    changes_sha256: String,
+}
+
+fn rank(outcome: &str) -> u8 {
+    match outcome {
+        "fail" => 4,
+        "error" => 3,
+        "unknown" => 2,
+        "excepted" => 1,
+        _ => 0,
+    }
+}
+
+/// A value for a batched insert.
+enum Val {
+    I(i64),
+    S(String),
+    N(Option<String>),
+}
+
+/// Inserts `rows` into `head` (`INSERT INTO t (a, b)`) in batches.
+async fn insert_rows(
+    store: &Store,
+    conn: &mut AnyConnection,
+    head: &str,
+    width: usize,
+    rows: Vec<Vec<Val>>,
+) -> Result<()> {
+    const BATCH: usize = 400;
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Val>> = rows.by_ref().take(BATCH).collect();
+        let mut sql = String::with_capacity(head.len() + chunk.len() * width * 6);
+        sql.push_str(head);
+        sql.push_str(" VALUES ");
+        let mut n = 0;
+        for (i, _) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push('(');
+            for j in 0..width {
+                if j > 0 {
+                    sql.push(',');
+                }
+                n += 1;
+                sql.push('$');
+                sql.push_str(&n.to_string());
+            }
+            sql.push(')');
+        }
+        let mut query = sqlx::query(&sql);
+        for value in chunk.into_iter().flatten() {
+            query = match value {
+                Val::I(i) => query.bind(i),
+                Val::S(s) => query.bind(s),
+                Val::N(s) => query.bind(s),
+            };
+        }
+        query.execute(&mut *conn).await.map_err(|e| store.err(&e))?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Records a run, its inputs, criterion summaries and finding changes, and an
+    /// audit event, in one transaction. Returns the run's ID.
+    pub async fn record_run(&self, run: &NewRun, stamp: &Stamp) -> Result<i64> {
+        // One outcome per (rule, address): the worst, when an address appears twice.
+        let mut findings: HashMap<(&str, &str), &RunFinding> = HashMap::new();
+        for f in &run.findings {
+            findings
+                .entry((f.rule.as_str(), f.address.as_str()))
+                .and_modify(|old| {
+                    if rank(&f.outcome) > rank(&old.outcome) {
+                        *old = f;
+                    }
+                })
+                .or_insert(f);
+        }
+        let mut criteria: BTreeMap<&str, CriterionCounts> = BTreeMap::new();
+        let (mut passed, mut failed, mut excepted, mut other) = (0, 0, 0, 0);
+        for f in findings.values() {
+            let slot = match f.outcome.as_str() {
+                "pass" => 0,
+                "fail" => 1,
+                "excepted" => 2,
+                _ => 3,
+            };
+            *[&mut passed, &mut failed, &mut excepted, &mut other][slot] += 1;
+            for c in &f.criteria {
+                let counts = criteria.entry(c.as_str()).or_default();
+                *[
+                    &mut counts.passed,
+                    &mut counts.failed,
+                    &mut counts.excepted,
+                    &mut counts.other,
+                ][slot] += 1;
+            }
+        }
+
+        let mut tx = self.begin_write().await?;
+        let id = next_id(self, &mut tx, "runs", "id").await?;
+        let current =
+            sqlx::query("SELECT rule, address, outcome FROM current_findings WHERE scope = $1")
+                .bind(run.scope.as_str())
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(|e| self.err(&e))?;
+        let mut before: HashMap<(String, String), String> = HashMap::with_capacity(current.len());
+        for row in &current {
+            let rule: String = row.try_get("rule").map_err(|e| self.err(&e))?;
+            let address: String = row.try_get("address").map_err(|e| self.err(&e))?;
+            let outcome: String = row.try_get("outcome").map_err(|e| self.err(&e))?;
+            before.insert((rule, address), outcome);
+        }
+        drop(current);
+        let mut changes: Vec<Vec<Val>> = Vec::new();
+        let mut inserts: Vec<Vec<Val>> = Vec::new();
+        let mut updates: Vec<(&str, &str, &str)> = Vec::new();
+        let mut deletes: Vec<(String, String)> = Vec::new();
+        let mut keys: Vec<_> = findings.keys().copied().collect();
+        keys.sort_unstable();
+        for key in keys {
+            let Some(f) = findings.get(&key) else {
+                continue;
+            };
+            let old = before.remove(&(key.0.to_owned(), key.1.to_owned()));
+            if old.as_deref() == Some(f.outcome.as_str()) {
+                continue;
+            }
+            changes.push(vec![
+                Val::I(id),
+                Val::S(f.rule.clone()),
+                Val::S(f.address.clone()),
+                Val::N(old.clone()),
+                Val::N(Some(f.outcome.clone())),
+            ]);
+            if old.is_some() {
+                updates.push((&f.rule, &f.address, &f.outcome));
+            } else {
+                inserts.push(vec![
+                    Val::S(run.scope.clone()),
+                    Val::S(f.rule.clone()),
+                    Val::S(f.address.clone()),
+                    Val::S(f.outcome.clone()),
+                    Val::I(id),
+                ]);
+            }
+        }
+        let mut gone: Vec<_> = before.into_iter().collect();
+        gone.sort_unstable();
+        for ((rule, address), outcome) in gone {
+            changes.push(vec![
+                Val::I(id),
+                Val::S(rule.clone()),
+                Val::S(address.clone()),
+                Val::N(Some(outcome)),
+                Val::N(None),
+            ]);
+            deletes.push((rule, address));
+        }
+        let changed = i64::try_from(changes.len()).unwrap_or(i64::MAX);
+
+        sqlx::query(
+            "INSERT INTO runs (id, scope, started_at, finished_at, actor, tool_version, catalog_version, ruleset_sha256, rule_count, resource_count, passed, failed, excepted, other, changed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        )
+        .bind(id)
+        .bind(run.scope.as_str())
+        .bind(micros(run.started_at))
+        .bind(micros(run.finished_at))
+        .bind(stamp.actor.as_str())
+        .bind(run.tool_version.as_str())
+        .bind(run.catalog_version.as_str())
+        .bind(run.ruleset_sha256.as_str())
+        .bind(run.rule_count)
+        .bind(run.resource_count)
+        .bind(passed)
+        .bind(failed)
+        .bind(excepted)
+        .bind(other)
+        .bind(changed)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| self.err(&e))?;
+
+        let mut inputs: BTreeMap<&str, &RunInput> = BTreeMap::new();
+        for input in &run.inputs {
+            inputs.insert(input.path.as_str(), input);
+        }
+        let input_rows = inputs
+            .values()
+            .map(|i| {
+                vec![
+                    Val::I(id),
+                    Val::S(i.path.clone()),
+                    Val::S(i.kind.clone()),
+                    Val::S(i.sha256.clone()),
+                    Val::I(i.size),
+                ]
+            })
+            .collect();
+        insert_rows(
+            self,
+            &mut tx,
+            "INSERT INTO run_inputs (run_id, path, kind, sha256, size)",
+            5,
+            input_rows,
+        )
+        .await?;
+        let criteria_rows = criteria
+            .iter()
+            .map(|(name, c)| {
+                vec![
+                    Val::I(id),
+                    Val::S((*name).to_owned()),
+                    Val::I(c.passed),
+                    Val::I(c.failed),
+                    Val::I(c.excepted),
+                    Val::I(c.other),
+                ]
+            })
+            .collect();
+        insert_rows(
+            self,
+            &mut tx,
+            "INSERT INTO run_criteria (run_id, criterion, passed, failed, excepted, other)",
+            6,
+            criteria_rows,
+        )
+        .await?;
+        insert_rows(
+            self,
+            &mut tx,
+            "INSERT INTO finding_changes (run_id, rule, address, old_outcome, new_outcome)",
+            5,
+            changes,
+        )
+        .await?;
+        insert_rows(
+            self,
+            &mut tx,
+            "INSERT INTO current_findings (scope, rule, address, outcome, since_run)",
+            5,
+            inserts,
+        )
+        .await?;
+        for (rule, address, outcome) in updates {
+            sqlx::query("UPDATE current_findings SET outcome = $1, since_run = $2 WHERE scope = $3 AND rule = $4 AND address = $5")
+                .bind(outcome)
+                .bind(id)
+                .bind(run.scope.as_str())
+                .bind(rule)
+                .bind(address)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.err(&e))?;
+        }
+        for (rule, address) in deletes {
+            sqlx::query(
+                "DELETE FROM current_findings WHERE scope = $1 AND rule = $2 AND address = $3",
+            )
+            .bind(run.scope.as_str())
+            .bind(rule)
+            .bind(address)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| self.err(&e))?;
+        }
+        let payload = run_payload(self, &mut tx, id).await?.unwrap_or_default();
+        audit::append(
+            self,
+            &mut tx,
+            stamp,
+            "run.record",
+            &format!("run {id}"),
+            &payload,
+        )
+        .await?;
+        self.commit(tx).await?;
+        Ok(id)
+    }
+
+    /// Every run, oldest first.
+    pub async fn runs(&self) -> Result<Vec<Run>> {
+        let mut conn = self.pool().acquire().await.map_err(|e| self.err(&e))?;
+        select_runs(self, &mut conn, "ORDER BY id", None).await
+    }
+
+    /// One run.
+    pub async fn run(&self, id: i64) -> Result<Run> {
+        let mut conn = self.pool().acquire().await.map_err(|e| self.err(&e))?;
+        select_runs(self, &mut conn, "WHERE id = $1", Some(id))
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError::Missing {
+                what: format!("run {id}"),
+                hint: "`testat runs list` shows the recorded runs".into(),
+            })
+    }
+
+    /// The inputs of a run.
+    pub async fn run_inputs(&self, id: i64) -> Result<Vec<RunInput>> {
+        let mut conn = self.pool().acquire().await.map_err(|e| self.err(&e))?;
+        select_inputs(self, &mut conn, id).await
+    }
+
+    /// The per-criterion counts of a run.
+    pub async fn run_criteria(&self, id: i64) -> Result<Vec<CriterionCounts>> {
+        let mut conn = self.pool().acquire().await.map_err(|e| self.err(&e))?;
+        select_criteria(self, &mut conn, id).await
+    }
+
+    /// The findings whose outcome changed in this run.
+    pub async fn run_changes(&self, id: i64) -> Result<Vec<FindingChange>> {
+        let mut conn = self.pool().acquire().await.map_err(|e| self.err(&e))?;
+        select_changes(self, &mut conn, id).await
+    }
+
+    /// Every finding as it stood at run `id`.
+    pub async fn findings_at(&self, id: i64) -> Result<Vec<StoredFinding>> {
+        let run = self.run(id).await?;
+        let rows = sqlx::query(
+            "SELECT c.rule, c.address, c.new_outcome FROM finding_changes c
+             JOIN (SELECT f.rule, f.address, MAX(f.run_id) AS last FROM finding_changes f
+                   JOIN runs r ON r.id = f.run_id
+                   WHERE r.scope = $1 AND f.run_id <= $2 GROUP BY f.rule, f.address) l
+             ON c.rule = l.rule AND c.address = l.address AND c.run_id = l.last
+             WHERE c.new_outcome IS NOT NULL ORDER BY c.rule, c.address",
+        )
+        .bind(run.scope.as_str())
+        .bind(id)
+        .fetch_all(self.pool())
+        .await
+        .map_err(|e| self.err(&e))?;
+        rows.iter()
+            .map(|r| {
+                Ok(StoredFinding {
+                    rule: r.try_get("rule")?,
+                    address: r.try_get("address")?,
+                    outcome: r.try_get("new_outcome")?,
+                })
+            })
+            .collect::<std::result::Result<Vec<_>, sqlx::Error>>()
+            .map(|mut v| {
+                v.sort_by(|a, b| (&a.rule, &a.address).cmp(&(&b.rule, &b.address)));
+                v
+            })
+            .map_err(|e| self.err(&e))
+    }
+
+    /// Findings whose outcome differs between run `a` and run `b` (`old` is at `a`,
+    /// `new` at `b`; `None` where the finding is absent).
+    pub async fn diff_runs(&self, a: i64, b: i64) -> Result<Vec<FindingChange>> {
+        let before = self.findings_at(a).await?;
+        let after = self.findings_at(b).await?;
+        let mut map: BTreeMap<(String, String), (Option<String>, Option<String>)> = BTreeMap::new();
+        for f in before {
+            map.entry((f.rule, f.address)).or_default().0 = Some(f.outcome);
+        }
+        for f in after {
+            map.entry((f.rule, f.address)).or_default().1 = Some(f.outcome);
+        }
+        Ok(map
+            .into_iter()
+            .filter(|(_, (old, new))| old != new)
+            .map(|((rule, address), (old, new))| FindingChange {
+                run_id: b,
+                rule,
+                address,
+                old,
+                new,
+            })
+            .collect())
+    }
+
+    /// Which criteria failed in runs that started in `[from, to)`: when first and
+    /// last, and in how many runs.
+    pub async fn failed_criteria(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<CriterionFailure>> {
+        let rows = sqlx::query(
+            "SELECT c.criterion, MIN(r.started_at) AS first_at, MAX(r.started_at) AS last_at, COUNT(*) AS n
+             FROM runs r JOIN run_criteria c ON c.run_id = r.id
+             WHERE r.started_at >= $1 AND r.started_at < $2 AND c.failed > 0
+             GROUP BY c.criterion ORDER BY c.criterion",
+        )
+        .bind(micros(from))
+        .bind(micros(to))
+        .fetch_all(self.pool())
+        .await
+        .map_err(|e| self.err(&e))?;
+        rows.iter()
+            .map(|r| {
+                Ok(CriterionFailure {
+                    criterion: r.try_get("criterion")?,
+                    first_failed_at: r.try_get("first_at")?,
+                    last_failed_at: r.try_get("last_at")?,
+                    failed_runs: r.try_get("n")?,
+                })
+            })
+            .collect::<std::result::Result<_, sqlx::Error>>()
+            .map_err(|e| self.err(&e))
+    }
+}
+
+async fn select_runs(
+    store: &Store,
+    conn: &mut AnyConnection,
+    tail: &str,
+    id: Option<i64>,
+) -> Result<Vec<Run>> {
+    let sql = format!(
+        "SELECT id, scope, started_at, finished_at, actor, tool_version, catalog_version, ruleset_sha256, rule_count, resource_count, passed, failed, excepted, other, changed FROM runs {tail}"
+    );
+    let mut query = sqlx::query(&sql);
+    if let Some(id) = id {
+        query = query.bind(id);
+    }
+    let rows = query
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| store.err(&e))?;
+    rows.iter()
+        .map(|r| {
+            Ok(Run {
+                id: r.try_get("id")?,
+                scope: r.try_get("scope")?,
+                started_at: r.try_get("started_at")?,
+                finished_at: r.try_get("finished_at")?,
+                actor: r.try_get("actor")?,
+                tool_version: r.try_get("tool_version")?,
+                catalog_version: r.try_get("catalog_version")?,
+                ruleset_sha256: r.try_get("ruleset_sha256")?,
+                rule_count: r.try_get("rule_count")?,
+                resource_count: r.try_get("resource_count")?,
+                passed: r.try_get("passed")?,
+                failed: r.try_get("failed")?,
+                excepted: r.try_get("excepted")?,
+                other: r.try_get("other")?,
+                changed: r.try_get("changed")?,
+            })
+        })
+        .collect::<std::result::Result<_, sqlx::Error>>()
+        .map_err(|e| store.err(&e))
+}
+
+async fn select_inputs(store: &Store, conn: &mut AnyConnection, id: i64) -> Result<Vec<RunInput>> {
+    let rows = sqlx::query(
+        "SELECT path, kind, sha256, size FROM run_inputs WHERE run_id = $1 ORDER BY path",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(|e| store.err(&e))?;
+    rows.iter()
+        .map(|r| {
+            Ok(RunInput {
+                path: r.try_get("path")?,
+                kind: r.try_get("kind")?,
+                sha256: r.try_get("sha256")?,
+                size: r.try_get("size")?,
+            })
+        })
+        .collect::<std::result::Result<Vec<_>, sqlx::Error>>()
+        .map(|mut v| {
+            v.sort_by(|a, b| a.path.cmp(&b.path));
+            v
+        })
+        .map_err(|e| store.err(&e))
+}
+
+async fn select_criteria(
+    store: &Store,
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Vec<CriterionCounts>> {
+    let rows = sqlx::query("SELECT criterion, passed, failed, excepted, other FROM run_criteria WHERE run_id = $1 ORDER BY criterion")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| store.err(&e))?;
+    rows.iter()
+        .map(|r| {
+            Ok(CriterionCounts {
+                criterion: r.try_get("criterion")?,
+                passed: r.try_get("passed")?,
+                failed: r.try_get("failed")?,
+                excepted: r.try_get("excepted")?,
+                other: r.try_get("other")?,
+            })
+        })
+        .collect::<std::result::Result<Vec<_>, sqlx::Error>>()
+        .map(|mut v| {
+            v.sort_by(|a, b| a.criterion.cmp(&b.criterion));
+            v
+        })
+        .map_err(|e| store.err(&e))
+}
+
+async fn select_changes(
+    store: &Store,
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Vec<FindingChange>> {
+    let rows = sqlx::query("SELECT rule, address, old_outcome, new_outcome FROM finding_changes WHERE run_id = $1 ORDER BY rule, address")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| store.err(&e))?;
+    rows.iter()
+        .map(|r| {
+            Ok(FindingChange {
+                run_id: id,
+                rule: r.try_get("rule")?,
+                address: r.try_get("address")?,
+                old: r.try_get("old_outcome")?,
+                new: r.try_get("new_outcome")?,
+            })
+        })
+        .collect::<std::result::Result<Vec<_>, sqlx::Error>>()
+        .map(|mut v| {
+            v.sort_by(|a, b| (&a.rule, &a.address).cmp(&(&b.rule, &b.address)));
+            v
+        })
+        .map_err(|e| store.err(&e))
+}
+
+/// The canonical JSON of run `id` (its row, inputs, criteria and a hash of its
+/// changes), or `None` when there is no such run.
+pub(crate) async fn run_payload(
+    store: &Store,
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<String>> {
+    let Some(run) = select_runs(store, conn, "WHERE id = $1", Some(id))
+        .await?
+        .into_iter()
+        .next()
+    else {
+        return Ok(None);
+    };
+    let inputs = select_inputs(store, conn, id).await?;
+    let criteria = select_criteria(store, conn, id).await?;
+    let mut digest = String::new();
+    for c in select_changes(store, conn, id).await? {
+        digest.push_str(&format!(
+            "{}\t{}\t{}\t{}\n",
+            c.rule,
+            c.address,
+            c.old.as_deref().unwrap_or("-"),
+            c.new.as_deref().unwrap_or("-")
+        ));
+    }
+    let payload = RunPayload {
+        run,
+        inputs,
+        criteria,
+        changes_sha256: sha256_hex(digest.as_bytes()),
+    };
+    serde_json::to_string(&payload)
+        .map(Some)
+        .map_err(|e| StoreError::Invalid(format!("cannot encode run {id}: {e}")))
+}
