@@ -9,6 +9,7 @@
 
 mod attest;
 mod audit;
+mod bundle;
 mod error;
 mod evidence;
 mod keys;
@@ -25,6 +26,10 @@ use sqlx::{Any, AnyPool, Executor, Transaction};
 
 pub use attest::{AttestStatus, Attestation, NewAttestation, NewStoredException, StoredException};
 pub use audit::AuditEvent;
+pub use bundle::{
+    BUNDLE_FORMAT, BundlePeriod, BundleReport, BundledRun, ExportSummary, MANIFEST, Manifest,
+    ManifestAudit, ManifestFile, SIGNATURE, parse_public_key, verify_bundle,
+};
 pub use error::StoreError;
 pub use evidence::{Evidence, EvidenceKind, NewEvidence, sanitise_name};
 pub use keys::{KeyPair, load_public_key};

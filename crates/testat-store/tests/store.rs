@@ -643,6 +643,7 @@ async fn bench_hourly_runs() {
     let mut state: Vec<bool> = (0..30_000).map(|i| i % 17 != 0).collect();
     let mut seed: u64 = 42;
     let mut total = std::time::Duration::ZERO;
+    let mut last = std::time::Duration::ZERO;
     for n in 0..runs {
         for _ in 0..150 {
             seed = seed
@@ -676,7 +677,16 @@ async fn bench_hourly_runs() {
             )
             .await
             .unwrap();
-        total += started.elapsed();
+        last = started.elapsed();
+        total += last;
+        if (n + 1) % 500 == 0 {
+            println!(
+                "progress: {} runs, {:.1} ms per run so far, last {:.1} ms",
+                n + 1,
+                total.as_secs_f64() * 1e3 / f64::from(n + 1),
+                last.as_secs_f64() * 1e3
+            );
+        }
     }
     let started = std::time::Instant::now();
     let failed = store
@@ -691,9 +701,10 @@ async fn bench_hourly_runs() {
         .map(|e| e.metadata().unwrap().len())
         .sum();
     println!(
-        "{runs} runs x 30,000 findings: {:.1} MB on disk, {:.1} ms per run, period query {:.1} ms ({} criteria)",
+        "{runs} runs x 30,000 findings: {:.1} MB on disk, {:.1} ms per run (last {:.1} ms), period query {:.1} ms ({} criteria)",
         size as f64 / 1e6,
         total.as_secs_f64() * 1e3 / f64::from(runs),
+        last.as_secs_f64() * 1e3,
         query.as_secs_f64() * 1e3,
         failed.len()
     );

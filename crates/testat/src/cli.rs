@@ -70,6 +70,10 @@ pub enum Command {
     /// evidence file's hash. Exit code 1 when anything was altered, removed or added.
     Verify,
 
+    /// Export a signed audit bundle of a period, or verify one without the store.
+    #[command(subcommand)]
+    Bundle(crate::commands::bundle::BundleCommand),
+
     /// Print a shell completion script (e.g. `testat completions bash > ~/.local/share/bash-completion/completions/testat`).
     Completions {
         /// The shell to write completions for.
