@@ -12,6 +12,11 @@ mod audit;
 mod bundle;
 mod error;
 mod evidence;
+mod inquiry;
+mod inquiry_country;
+mod inquiry_evidence;
+mod inquiry_report;
+mod inquiry_state;
 mod keys;
 mod layout;
 mod runs;
@@ -32,6 +37,14 @@ pub use bundle::{
 };
 pub use error::StoreError;
 pub use evidence::{Evidence, EvidenceKind, NewEvidence, sanitise_name};
+pub use inquiry::{Inquiry, InquiryEvent, InquiryKind, InquiryRecord, NewInquiry, Notification};
+pub use inquiry_country::{EU_EEA, ISO_3166_1_ALPHA_2, country_code, outside_eea};
+pub use inquiry_evidence::{InqCriterion, InqEvidence, InqSupport, assess as assess_inquiries};
+pub use inquiry_report::{
+    Banded, Count, Line, Period, TRANSPARENCY_REPORT_VERSION, TransparencyReport,
+    transparency_report,
+};
+pub use inquiry_state::{InquiryState, TRANSITIONS as INQUIRY_TRANSITIONS};
 pub use keys::{KeyPair, load_public_key};
 pub use layout::{
     CONFIG_FILE, DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_MAX_EVIDENCE_SIZE, Initialised, Location,

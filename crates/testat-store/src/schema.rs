@@ -8,10 +8,15 @@ use crate::{Result, Store, StoreError};
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../migrations/0001_init.sql")),
     (2, "indexes", include_str!("../migrations/0002_indexes.sql")),
+    (
+        3,
+        "inquiries",
+        include_str!("../migrations/0003_inquiries.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const CREATE_VERSION_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_version (
     version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL, tool_version TEXT NOT NULL)";

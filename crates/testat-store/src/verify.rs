@@ -230,6 +230,9 @@ impl Store {
             }
         }
 
+        // 3b. The investigation-request register against its events.
+        report.problems.extend(self.verify_inquiries().await?);
+
         // 4. Evidence files.
         self.verify_files(&mut report).await?;
         Ok(report)

@@ -70,6 +70,12 @@ pub enum Command {
     /// evidence file's hash. Exit code 1 when anything was altered, removed or added.
     Verify,
 
+    /// The register of investigation requests from government agencies (C5 INQ):
+    /// add, advance, notify, bar, close, what is due, the transparency report and
+    /// the evidence for INQ-01 to INQ-04.
+    #[command(subcommand)]
+    Inquiry(crate::commands::inquiry::InquiryCommand),
+
     /// Export a signed audit bundle of a period, or verify one without the store.
     #[command(subcommand)]
     Bundle(crate::commands::bundle::BundleCommand),

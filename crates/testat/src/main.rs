@@ -84,6 +84,7 @@ fn run(cli: &Cli) -> Result<ExitStatus, CliError> {
         Command::Attest(args) => commands::store::attest(args, &cli.store, catalog),
         Command::Exceptions(command) => commands::store::exceptions(command, &cli.store),
         Command::Verify => commands::store::verify(&cli.store),
+        Command::Inquiry(command) => commands::inquiry::run(command, &cli.store),
         Command::Bundle(command) => commands::bundle::run(command, &cli.store),
         Command::Completions { shell } => {
             let mut command = Cli::command();

@@ -2,6 +2,7 @@
 
 pub mod bundle;
 pub mod catalog;
+pub mod inquiry;
 pub mod rules;
 pub mod scan;
 pub mod store;
