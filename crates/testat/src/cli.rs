@@ -80,6 +80,10 @@ pub enum Command {
     #[command(subcommand)]
     Bundle(crate::commands::bundle::BundleCommand),
 
+    /// The status of every criterion (met, partly met, not met, not assessed, not
+    /// applicable) with its reasons, from the store; `testat status CRY-03` explains one.
+    Status(crate::commands::status::StatusArgs),
+
     /// Print a shell completion script (e.g. `testat completions bash > ~/.local/share/bash-completion/completions/testat`).
     Completions {
         /// The shell to write completions for.

@@ -86,6 +86,7 @@ fn run(cli: &Cli) -> Result<ExitStatus, CliError> {
         Command::Verify => commands::store::verify(&cli.store),
         Command::Inquiry(command) => commands::inquiry::run(command, &cli.store),
         Command::Bundle(command) => commands::bundle::run(command, &cli.store),
+        Command::Status(args) => commands::status::run(args, &cli.store, catalog),
         Command::Completions { shell } => {
             let mut command = Cli::command();
             let mut buffer = Vec::new();

@@ -5,4 +5,5 @@ pub mod catalog;
 pub mod inquiry;
 pub mod rules;
 pub mod scan;
+pub mod status;
 pub mod store;
