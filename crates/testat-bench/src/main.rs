@@ -1,0 +1,155 @@
+//! `testat-bench`: the scan benchmark of Testat.
+//!
+//! - `generate` writes a large, realistic Terraform plan (`terraform show -json` shape);
+//! - `parse` times `serde_json` parsing a file into a `serde_json::Value` (the baseline);
+//! - `scan` runs Testat's scan pipeline in-process and times each phase.
+//!
+//! Each command prints its figures, peak RSS included (`VmHWM`), so run one measurement
+//! per process. See `docs/benchmarks.md`.
+
+mod generate;
+mod measure;
+mod rng;
+mod scan;
+
+use std::error::Error;
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+
+use crate::measure::{Report, memory, timed};
+
+/// Errors end the run with a message; the bench has nothing to recover.
+type BenchResult<T> = Result<T, Box<dyn Error>>;
+
+#[derive(Debug, Parser)]
+#[command(name = "testat-bench", version, about = "Scan benchmark of Testat")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Write a generated Terraform plan (`terraform show -json` shape, one line).
+    Generate {
+        /// Number of resource instances (managed and data sources).
+        #[arg(long)]
+        resources: usize,
+        /// File to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Seed: the same seed and size give the same file.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Time `serde_json::from_str::<serde_json::Value>` on a file (the baseline).
+    Parse {
+        /// The JSON file.
+        file: PathBuf,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run Testat's scan pipeline in-process (read, evaluate, render JSON) and time it.
+    Scan {
+        /// The input file.
+        file: PathBuf,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> BenchResult<()> {
+    match Cli::parse().command {
+        Command::Generate {
+            resources,
+            out,
+            seed,
+        } => generate(resources, &out, seed),
+        Command::Parse { file, json } => parse(&file, json),
+        Command::Scan { file, json } => {
+            let report = scan::run(&file)?;
+            println!("{}", report.render(json));
+            Ok(())
+        }
+    }
+}
+
+fn generate(resources: usize, out: &Path, seed: u64) -> BenchResult<()> {
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    let file = File::create(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let writer = BufWriter::with_capacity(1 << 20, file);
+    let options = generate::Options { resources, seed };
+    let (stats, elapsed) = timed(|| generate::generate(&options, writer));
+    let stats = stats.map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    let size = std::fs::metadata(out)
+        .map_err(|e| format!("cannot read {}: {e}", out.display()))?
+        .len();
+    let mut report = Report::default();
+    report.row("file", out.display().to_string(), serde_json::json!(out));
+    report.bytes("size", size);
+    report.row(
+        "bytes_per_instance",
+        format!("{:.0}", size as f64 / stats.instances.max(1) as f64),
+        serde_json::json!(size / stats.instances.max(1) as u64),
+    );
+    report.count("instances", stats.instances);
+    report.count("managed", stats.managed);
+    report.count("primary", stats.primary);
+    report.count("misconfigured", stats.flawed);
+    report.row(
+        "misconfigured_share",
+        format!(
+            "{:.1} % of primary",
+            100.0 * stats.flawed as f64 / stats.primary.max(1) as f64
+        ),
+        serde_json::json!(stats.flawed as f64 / stats.primary.max(1) as f64),
+    );
+    report.count("deleted", stats.deleted);
+    report.count("data_sources", stats.data);
+    report.count("modules", stats.modules);
+    for (kind, count) in &stats.by_type {
+        report.count(&format!("type.{kind}"), *count);
+    }
+    report.seconds("elapsed", elapsed);
+    println!("{}", report.render(false));
+    Ok(())
+}
+
+fn parse(file: &Path, json: bool) -> BenchResult<()> {
+    let (text, read) = timed(|| std::fs::read_to_string(file));
+    let text = text.map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let after_read = memory();
+    // The floor of any JSON reader: tokenise and validate, build nothing.
+    let (skimmed, skim) = timed(|| serde_json::from_str::<serde::de::IgnoredAny>(&text));
+    skimmed.map_err(|e| format!("{} is not JSON: {e}", file.display()))?;
+    let (value, parse) = timed(|| serde_json::from_str::<serde_json::Value>(&text));
+    let value = value.map_err(|e| format!("{} is not JSON: {e}", file.display()))?;
+    let after_parse = memory();
+    let (_, drop_time) = timed(|| drop(value));
+    let size = text.len() as u64;
+
+    let mut report = Report::default();
+    report.row("file", file.display().to_string(), serde_json::json!(file));
+    report.bytes("size", size);
+    report.seconds("read", read);
+    report.seconds("skim_ignored_any", skim);
+    report.seconds("parse", parse);
+    report.seconds("drop_value", drop_time);
+    report.bytes("rss_after_read", after_read.current);
+    report.bytes("rss_after_parse", after_parse.current);
+    report.bytes("peak_rss", after_parse.peak.max(memory().peak));
+    report.ratio(
+        "peak_rss_per_file_size",
+        after_parse.peak as f64 / size.max(1) as f64,
+    );
+    println!("{}", report.render(json));
+    Ok(())
+}
