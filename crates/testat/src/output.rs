@@ -56,11 +56,19 @@ pub fn wrap(text: &str, width: usize, indent: &str) -> String {
 /// not a terminal or NO_COLOR is set. A closed pipe (`testat … | head`) is not an error.
 pub fn emit(path: Option<&Path>, content: &str) -> Result<(), CliError> {
     match path {
-        Some(path) => std::fs::write(path, anstream::adapter::strip_str(content).to_string())
-            .map_err(|source| CliError::Write {
+        Some(path) => {
+            // Machine formats never carry colour codes; copying a report of hundreds of
+            // megabytes just to strip nothing would double the peak memory.
+            let result = if content.contains('\u{1b}') {
+                std::fs::write(path, anstream::adapter::strip_str(content).to_string())
+            } else {
+                std::fs::write(path, content)
+            };
+            result.map_err(|source| CliError::Write {
                 path: path.to_owned(),
                 source,
-            }),
+            })
+        }
         None => {
             let mut stdout = anstream::stdout().lock();
             match stdout
