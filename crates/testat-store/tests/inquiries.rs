@@ -282,7 +282,7 @@ macro_rules! suite {
                 if std::env::var("CI").is_ok_and(|v| v == "true") {
                     panic!("PostgreSQL inquiry suite cannot run: TESTAT_TEST_POSTGRES_URL is not set, and CI=true (.ci/run starts a server and sets it)");
                 }
-                eprintln!("SKIPPED: PostgreSQL inquiry suite (set TESTAT_TEST_POSTGRES_URL, as .ci/run does)");
+                testat_test_support::announce_skip("PostgreSQL inquiry suite (set TESTAT_TEST_POSTGRES_URL, as .ci/run does)");
                 return;
             };
             let backend = super::Backend::Postgres(url);

@@ -568,7 +568,7 @@ macro_rules! suite {
                 if std::env::var("CI").is_ok_and(|v| v == "true") {
                     panic!("PostgreSQL suite cannot run: TESTAT_TEST_POSTGRES_URL is not set, and CI=true (.ci/run starts a server and sets it)");
                 }
-                eprintln!("SKIPPED: PostgreSQL suite (set TESTAT_TEST_POSTGRES_URL, as .ci/run does)");
+                testat_test_support::announce_skip("PostgreSQL suite (set TESTAT_TEST_POSTGRES_URL, as .ci/run does)");
                 return;
             };
             let backend = super::Backend::Postgres(url);
