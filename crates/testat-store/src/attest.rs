@@ -134,19 +134,16 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(|e| self.err(&e))?;
-        let payload = attestation_payload(self, &mut tx, id)
-            .await?
-            .unwrap_or_default();
-        audit::append(
+        let payload = attestation_payload(self, &mut tx, id).await?;
+        audit::append_and_commit(
             self,
-            &mut tx,
+            tx,
             stamp,
             "attest",
             &format!("attestation {id}"),
-            &payload,
+            payload,
         )
         .await?;
-        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -184,19 +181,16 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(|e| self.err(&e))?;
-        let payload = exception_payload(self, &mut tx, id)
-            .await?
-            .unwrap_or_default();
-        audit::append(
+        let payload = exception_payload(self, &mut tx, id).await?;
+        audit::append_and_commit(
             self,
-            &mut tx,
+            tx,
             stamp,
             "exception.add",
             &format!("exception {id}"),
-            &payload,
+            payload,
         )
         .await?;
-        self.commit(tx).await?;
         Ok(id)
     }
 

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 
-use crate::{Result, Stamp, Store, micros, sha256_hex};
+use crate::{Result, Stamp, Store, StoreError, micros, sha256_hex};
 
 /// The `prev_hash` of the first event.
 pub(crate) const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -74,6 +74,27 @@ impl AuditEvent {
             &self.prev_hash,
         )
     }
+}
+
+/// Ends a write: appends the audit event for `object` and commits it together with the
+/// change. `payload` is the record as read back inside the transaction; a record that
+/// cannot be read back there is an error, never an event with an empty payload.
+pub(crate) async fn append_and_commit(
+    store: &Store,
+    mut tx: Transaction<'static, Any>,
+    stamp: &Stamp,
+    action: &str,
+    object: &str,
+    payload: Option<String>,
+) -> Result<()> {
+    let Some(payload) = payload else {
+        return Err(StoreError::Missing {
+            what: format!("{object}, just written,"),
+            hint: "the change was rolled back; run `testat verify` and report this as a bug".into(),
+        });
+    };
+    append(store, &mut tx, stamp, action, object, &payload).await?;
+    store.commit(tx).await
 }
 
 /// Appends an event inside the caller's write transaction; returns its seq.

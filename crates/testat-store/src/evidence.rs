@@ -344,19 +344,16 @@ impl Store {
                 .await
                 .map_err(|e| self.err(&e))?;
         }
-        let payload = evidence_payload(self, &mut tx, id)
-            .await?
-            .unwrap_or_default();
-        audit::append(
+        let payload = evidence_payload(self, &mut tx, id).await?;
+        audit::append_and_commit(
             self,
-            &mut tx,
+            tx,
             stamp,
             "evidence.add",
             &format!("evidence {id}"),
-            &payload,
+            payload,
         )
         .await?;
-        self.commit(tx).await?;
         Ok(id)
     }
 

@@ -334,19 +334,16 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(|e| self.err(&e))?;
-        let payload = inquiry_payload(self, &mut tx, id)
-            .await?
-            .unwrap_or_default();
-        audit::append(
+        let payload = inquiry_payload(self, &mut tx, id).await?;
+        audit::append_and_commit(
             self,
-            &mut tx,
+            tx,
             stamp,
             "inquiry.add",
             &format!("inquiry {id}"),
-            &payload,
+            payload,
         )
         .await?;
-        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -559,24 +556,21 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(|e| self.err(&e))?;
-        let payload = event_payload(self, &mut tx, event_id)
-            .await?
-            .unwrap_or_default();
+        let payload = event_payload(self, &mut tx, event_id).await?;
         let action = match fields.kind {
             "transition" => "inquiry.advance",
             "notified" => "inquiry.notify",
             _ => "inquiry.bar",
         };
-        audit::append(
+        audit::append_and_commit(
             self,
-            &mut tx,
+            tx,
             stamp,
             action,
             &format!("inquiry-event {event_id}"),
-            &payload,
+            payload,
         )
         .await?;
-        self.commit(tx).await?;
         Ok(event_id)
     }
 }

@@ -429,17 +429,9 @@ impl Store {
             .await
             .map_err(|e| self.err(&e))?;
         }
-        let payload = run_payload(self, &mut tx, id).await?.unwrap_or_default();
-        audit::append(
-            self,
-            &mut tx,
-            stamp,
-            "run.record",
-            &format!("run {id}"),
-            &payload,
-        )
-        .await?;
-        self.commit(tx).await?;
+        let payload = run_payload(self, &mut tx, id).await?;
+        audit::append_and_commit(self, tx, stamp, "run.record", &format!("run {id}"), payload)
+            .await?;
         Ok(id)
     }
 
