@@ -11,6 +11,13 @@ KIND is one of:
                  the SARIF 2.1.0 schema that package ships (sarif-2.1.0.json)
   junit          JUnit XML, parsed by Python's xml.etree and by junitparser (PyPI); the
                  totals attributes must match the test cases
+  oscal-ar       OSCAL assessment results, read by compliance-trestle (oscal_assessment.py)
+  oscal-poam     OSCAL plan of action and milestones, read by compliance-trestle
+  html           a self-contained HTML report, loaded in headless Chromium through
+                 playwright-core (html_check.py, check-html.mjs): no console errors, no
+                 network requests
+  assessment-json  `testat report --format json`, checked by jsonschema against
+                 docs/schemas/assessment.v1.json (assessment_json.py)
 
 Exit status: 0 when the consumer accepts the file, 1 (printing why) when it does not,
 2 on wrong usage, 3 when the consumer is not installed (tests skip on 3 outside CI and
@@ -35,6 +42,7 @@ import sys
 import tempfile
 
 HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 SCAN_SCHEMA = HERE.parent / "docs" / "schemas" / "scan-result.v1.json"
 
 
@@ -253,11 +261,39 @@ def junit(path: pathlib.Path) -> str:
     )
 
 
+def oscal_ar(path: pathlib.Path) -> str:
+    from oscal_assessment import assessment_results
+
+    return assessment_results(path)
+
+
+def oscal_poam(path: pathlib.Path) -> str:
+    from oscal_assessment import poam
+
+    return poam(path)
+
+
+def html(path: pathlib.Path) -> str:
+    from html_check import check_html
+
+    return check_html(path, Missing)
+
+
+def assessment_json(path: pathlib.Path) -> str:
+    from assessment_json import check_assessment_json
+
+    return check_assessment_json(path)
+
+
 KINDS = {
     "oscal-catalog": oscal_catalog,
     "scan-json": scan_json,
     "sarif": sarif,
     "junit": junit,
+    "oscal-ar": oscal_ar,
+    "oscal-poam": oscal_poam,
+    "html": html,
+    "assessment-json": assessment_json,
 }
 
 

@@ -39,6 +39,21 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+pub mod example;
+mod handout;
+mod model;
+mod service;
+
+pub use handout::{HANDOUT_SCHEMA, customer_handout};
+pub use model::*;
+pub use service::{
+    DEPLOYMENT_MODELS, LOCATION_PURPOSES, Location, OutOfScope, SERVICE_MODELS, SUBSERVICE_METHODS,
+    ScopedOut, Service, ServiceDescription, ServiceError, Subservice,
+};
+
+/// How the Type 2 sample is drawn, as written into the report.
+pub const SAMPLE_METHOD: &str = "splitmix64(seed), partial Fisher-Yates shuffle of the period's runs (by ID) and evidence (by ID), first N of each";
+
 use chrono::NaiveDate;
 use serde::Serialize;
 use testat_catalog::{Automation, Catalog, Criterion};

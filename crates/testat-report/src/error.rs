@@ -22,6 +22,9 @@ pub enum ReportError {
     /// The JSON serialiser failed.
     #[error("cannot write the report as JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// The CSV writer failed.
+    #[error("cannot write the report as CSV: {0}")]
+    Csv(#[from] csv::Error),
     /// Writing into the output buffer failed.
     #[error("cannot format the report: {0}")]
     Format(#[from] std::fmt::Error),

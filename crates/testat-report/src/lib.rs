@@ -15,6 +15,7 @@
 //! [`Summary::failed_at_threshold`] is not zero. Rendering fails only when the report
 //! contradicts itself (an index pointing nowhere), never by panicking.
 
+pub mod assessment;
 mod common;
 mod error;
 mod json;

@@ -1,0 +1,302 @@
+//! The service description: what the attested service is, where it runs, which
+//! subservice organisations it relies on, and which criteria are out of scope and why.
+//!
+//! It is written in `testat.toml` (`[service]`, `[[location]]`, `[[subservice]]`,
+//! `[[out_of_scope]]`) and appears in every report. [`ServiceDescription::validate`]
+//! checks it against the catalogue and resolves the scoping to one reason per
+//! criterion.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+use testat_catalog::Catalog;
+
+/// `[service]`: the service under assessment.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// The service's name, as on the attestation.
+    pub name: String,
+    /// The organisation that provides it.
+    pub provider: String,
+    /// What the service does, in a few sentences.
+    #[serde(default)]
+    pub description: String,
+    /// Service models: `IaaS`, `PaaS`, `SaaS`.
+    #[serde(default)]
+    pub models: Vec<String>,
+    /// Deployment model: `public`, `private`, `community` or `hybrid`.
+    #[serde(default)]
+    pub deployment: Option<String>,
+    /// The country whose law governs the contract (ISO 3166-1 alpha-2).
+    #[serde(default)]
+    pub jurisdiction: Option<String>,
+    /// Certifications and attestations the service holds (e.g. `ISO/IEC 27001:2022`).
+    #[serde(default)]
+    pub certifications: Vec<String>,
+    /// The availability commitment (e.g. `99.95 % per calendar month`).
+    #[serde(default)]
+    pub availability: Option<String>,
+    /// How incidents are handled and reported to customers.
+    #[serde(default)]
+    pub incident_handling: Option<String>,
+    /// Where customers reach the provider about security and compliance.
+    #[serde(default)]
+    pub contact: Option<String>,
+}
+
+/// `[[location]]`: a place where customer data is processed or stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Location {
+    /// A name for the site or region (e.g. `Frankfurt (eu-central-1)`).
+    pub name: String,
+    /// ISO 3166-1 alpha-2 country code.
+    pub country: String,
+    /// What happens there: `processing`, `storage`, `backup`, `support`, `administration`.
+    #[serde(default)]
+    pub purposes: Vec<String>,
+    /// The subservice organisation that runs it, if not the provider.
+    #[serde(default)]
+    pub operated_by: Option<String>,
+}
+
+/// `[[subservice]]`: an organisation the service relies on.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Subservice {
+    /// Its name.
+    pub name: String,
+    /// What it provides (e.g. `IaaS hosting`).
+    pub provides: String,
+    /// `carve-out` (its controls are not part of the assessment) or `inclusive`.
+    pub method: String,
+    /// The criteria its controls serve.
+    #[serde(default)]
+    pub criteria: Vec<String>,
+    /// Its own attestation or certificate (e.g. `C5:2020 Type 2, 2025-01-01 to 2025-12-31`).
+    #[serde(default)]
+    pub attestation: Option<String>,
+}
+
+/// `[[out_of_scope]]`: criteria (IDs or whole domains) not assessed, with the reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutOfScope {
+    /// Criterion IDs (`PS-01`) or domain codes (`PS`).
+    pub criteria: Vec<String>,
+    /// Why they are out of scope.
+    pub reason: String,
+    /// The carved-out subservice organisation that covers them, if any.
+    #[serde(default)]
+    pub subservice: Option<String>,
+}
+
+/// The whole description, as read from `testat.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ServiceDescription {
+    /// `[service]`; `None` when the file has none.
+    pub service: Option<Service>,
+    /// `[[location]]`.
+    pub locations: Vec<Location>,
+    /// `[[subservice]]`.
+    pub subservices: Vec<Subservice>,
+    /// `[[out_of_scope]]`.
+    pub out_of_scope: Vec<OutOfScope>,
+}
+
+/// One criterion scoped out, resolved from [`OutOfScope`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScopedOut {
+    /// Criterion ID.
+    pub criterion: String,
+    /// Why.
+    pub reason: String,
+    /// The subservice organisation that covers it, if any.
+    pub subservice: Option<String>,
+}
+
+/// The service models accepted in `[service] models`.
+pub const SERVICE_MODELS: &[&str] = &["IaaS", "PaaS", "SaaS"];
+/// The deployment models accepted in `[service] deployment`.
+pub const DEPLOYMENT_MODELS: &[&str] = &["public", "private", "community", "hybrid"];
+/// The purposes accepted in `[[location]] purposes`.
+pub const LOCATION_PURPOSES: &[&str] = &[
+    "processing",
+    "storage",
+    "backup",
+    "support",
+    "administration",
+];
+/// The methods accepted in `[[subservice]] method`.
+pub const SUBSERVICE_METHODS: &[&str] = &["carve-out", "inclusive"];
+
+/// A mistake in the service description; `place` names the table and entry.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{place}: {message}")]
+pub struct ServiceError {
+    /// E.g. `[[location]] 2 (Frankfurt)`.
+    pub place: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+fn one_of(place: &str, field: &str, value: &str, allowed: &[&str]) -> Result<(), ServiceError> {
+    if allowed.contains(&value) {
+        Ok(())
+    } else {
+        Err(ServiceError {
+            place: place.to_owned(),
+            message: format!("{field} `{value}` is not one of {}", allowed.join(", ")),
+        })
+    }
+}
+
+fn country(place: &str, field: &str, code: &str) -> Result<(), ServiceError> {
+    if testat_store::ISO_3166_1_ALPHA_2.contains(&code) {
+        Ok(())
+    } else {
+        Err(ServiceError {
+            place: place.to_owned(),
+            message: format!(
+                "{field} `{code}` is not an ISO 3166-1 alpha-2 country code (e.g. DE, FR)"
+            ),
+        })
+    }
+}
+
+fn required(place: &str, field: &str, value: &str) -> Result<(), ServiceError> {
+    if value.trim().is_empty() {
+        Err(ServiceError {
+            place: place.to_owned(),
+            message: format!("{field} must not be empty"),
+        })
+    } else {
+        Ok(())
+    }
+}
+
+impl ServiceDescription {
+    /// Checks every entry against the allowed values and the catalogue, and returns
+    /// the criteria scoped out (in catalogue order), one reason each.
+    pub fn validate(&self, catalog: &Catalog) -> Result<Vec<ScopedOut>, ServiceError> {
+        if let Some(s) = &self.service {
+            let place = "[service]";
+            required(place, "name", &s.name)?;
+            required(place, "provider", &s.provider)?;
+            for m in &s.models {
+                one_of(place, "model", m, SERVICE_MODELS)?;
+            }
+            if let Some(d) = &s.deployment {
+                one_of(place, "deployment", d, DEPLOYMENT_MODELS)?;
+            }
+            if let Some(j) = &s.jurisdiction {
+                country(place, "jurisdiction", j)?;
+            }
+        }
+        let subservices: BTreeSet<&str> =
+            self.subservices.iter().map(|s| s.name.as_str()).collect();
+        for (i, l) in self.locations.iter().enumerate() {
+            let place = format!("[[location]] {} ({})", i + 1, l.name);
+            required(&place, "name", &l.name)?;
+            country(&place, "country", &l.country)?;
+            for p in &l.purposes {
+                one_of(&place, "purpose", p, LOCATION_PURPOSES)?;
+            }
+            if let Some(by) = &l.operated_by {
+                known_subservice(&place, by, &subservices)?;
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for (i, s) in self.subservices.iter().enumerate() {
+            let place = format!("[[subservice]] {} ({})", i + 1, s.name);
+            required(&place, "name", &s.name)?;
+            required(&place, "provides", &s.provides)?;
+            one_of(&place, "method", &s.method, SUBSERVICE_METHODS)?;
+            if !seen.insert(s.name.as_str()) {
+                return Err(ServiceError {
+                    place,
+                    message: "another subservice has the same name".into(),
+                });
+            }
+            for c in &s.criteria {
+                catalog.get(c).map_err(|e| ServiceError {
+                    place: place.clone(),
+                    message: e.to_string(),
+                })?;
+            }
+        }
+        let mut scoped: BTreeMap<String, ScopedOut> = BTreeMap::new();
+        for (i, o) in self.out_of_scope.iter().enumerate() {
+            let place = format!("[[out_of_scope]] {}", i + 1);
+            required(&place, "reason", &o.reason)?;
+            if o.criteria.is_empty() {
+                return Err(ServiceError {
+                    place,
+                    message: "criteria must name at least one criterion or domain".into(),
+                });
+            }
+            if let Some(by) = &o.subservice {
+                known_subservice(&place, by, &subservices)?;
+            }
+            for entry in &o.criteria {
+                for id in expand(catalog, &place, entry)? {
+                    if scoped.contains_key(&id) {
+                        return Err(ServiceError {
+                            place,
+                            message: format!("{id} is already scoped out by an earlier entry"),
+                        });
+                    }
+                    scoped.insert(
+                        id.clone(),
+                        ScopedOut {
+                            criterion: id,
+                            reason: o.reason.clone(),
+                            subservice: o.subservice.clone(),
+                        },
+                    );
+                }
+            }
+        }
+        Ok(catalog
+            .criteria
+            .iter()
+            .filter_map(|c| scoped.remove(&c.id))
+            .collect())
+    }
+}
+
+fn known_subservice(
+    place: &str,
+    name: &str,
+    subservices: &BTreeSet<&str>,
+) -> Result<(), ServiceError> {
+    if subservices.contains(name) {
+        Ok(())
+    } else {
+        Err(ServiceError {
+            place: place.to_owned(),
+            message: format!("no [[subservice]] is named `{name}`"),
+        })
+    }
+}
+
+/// A criterion ID or a domain code, as the catalogue's criterion IDs.
+fn expand(catalog: &Catalog, place: &str, entry: &str) -> Result<Vec<String>, ServiceError> {
+    let code = entry.to_uppercase();
+    if catalog.domain(&code).is_some() {
+        return Ok(catalog
+            .criteria
+            .iter()
+            .filter(|c| c.domain == code)
+            .map(|c| c.id.clone())
+            .collect());
+    }
+    catalog
+        .get(entry)
+        .map(|c| vec![c.id.clone()])
+        .map_err(|e| ServiceError {
+            place: place.to_owned(),
+            message: e.to_string(),
+        })
+}

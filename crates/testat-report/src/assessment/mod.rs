@@ -1,0 +1,36 @@
+//! Reports of an assessment ([`Assessment`]) and the customer handout
+//! ([`CustomerHandout`]). Every format renders the same value:
+//!
+//! | format | module | for |
+//! | --- | --- | --- |
+//! | Markdown | `markdown` | people pasting into wikis and tickets |
+//! | CSV | `csv` | spreadsheets: one row per criterion |
+//! | JSON | `json` | machines (schema `docs/schemas/assessment.v1.json`) |
+
+mod csv;
+mod json;
+mod markdown;
+
+pub use self::csv::render_csv;
+pub use self::json::{render_handout_json, render_json};
+pub use self::markdown::{render_handout_markdown, render_markdown};
+
+use chrono::{DateTime, Utc};
+
+/// A timestamp for people: `2026-03-10 06:00 UTC`.
+pub(crate) fn timestamp(t: &DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// A duration for people: `45 min`, `5 h`, `2 d 3 h`.
+pub(crate) fn duration(secs: i64) -> String {
+    let minutes = secs.max(0) / 60;
+    let (days, hours, mins) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+    match (days, hours) {
+        (0, 0) => format!("{mins} min"),
+        (0, h) if mins == 0 => format!("{h} h"),
+        (0, h) => format!("{h} h {mins} min"),
+        (d, 0) => format!("{d} d"),
+        (d, h) => format!("{d} d {h} h"),
+    }
+}
