@@ -16,6 +16,8 @@
 //! 1. **Exceptions are applied again on `today`.** A failing or excepted finding
 //!    counts as excepted only while an exception that covers its rule and resource is
 //!    active; otherwise it counts as failing (an exception that expired is named).
+//!    With `recorded_failures_stand` (dates in the past), only findings excepted when
+//!    scanned are checked again; recorded failures stand.
 //! 2. **Scans**: a criterion's scan verdict is *fail* when any finding of a rule
 //!    mapped to it fails (each rule and resource is a reason), *pass* when findings
 //!    passed or were excepted and none fails, and absent otherwise. Unknown findings
@@ -39,10 +41,22 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+mod assessment;
 pub mod example;
+mod gather;
 mod handout;
 mod model;
+mod period;
 mod service;
+
+pub use assessment::{
+    AssessmentInputs, PeriodInputs, RuleInfo, apply_scope, build_assessment, day_bounds,
+};
+pub use gather::{Snapshot, gather_histories, gather_snapshot};
+pub use period::{
+    Change, RunPoint, ScopeHistory, draw_sample, failure_intervals, gaps_and_coverage,
+    median_time_to_fix,
+};
 
 pub use handout::{HANDOUT_SCHEMA, customer_handout};
 pub use model::*;
@@ -133,6 +147,11 @@ pub struct Inputs<'a> {
     pub exceptions: &'a [Exception],
     /// The register's verdicts for INQ-01 to INQ-04.
     pub inquiry: &'a [InqCriterion],
+    /// Take failures as recorded: exceptions are checked again only for findings that
+    /// were excepted when scanned (to see whether they lapsed), never applied to
+    /// recorded failures. Set for dates in the past, where an exception approved
+    /// later must not excuse a failure that stood then.
+    pub recorded_failures_stand: bool,
 }
 
 /// The status of one criterion, with its reasons.
@@ -277,13 +296,17 @@ fn scan_verdict(
     {
         let scope = scope_note(&r.scope);
         let mut failing = Vec::new();
-        for address in r.failing.iter().chain(&r.excepted) {
+        let recorded_failures = r.failing.iter().map(|a| (a, true));
+        for (address, failed) in recorded_failures.chain(r.excepted.iter().map(|a| (a, false))) {
             let covering: Vec<&Exception> = inputs
                 .exceptions
                 .iter()
                 .filter(|e| e.matches(&r.rule, address))
                 .collect();
-            if let Some(active) = covering.iter().find(|e| e.is_active(today)) {
+            let active = covering.iter().find(|e| e.is_active(today));
+            if failed && inputs.recorded_failures_stand && active.is_some() {
+                failing.push(address.clone());
+            } else if let Some(active) = active {
                 any_pass = true;
                 reasons.push(format!(
                     "{} on {address}{scope}: excepted until {} ({}; approved by {})",
@@ -346,8 +369,15 @@ fn register_verdict(id: &str, inquiry: &[InqCriterion], reasons: &mut Vec<String
     }
 }
 
-fn parse_date(text: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+/// Evidence is valid on `today` unless it expired before or takes effect after.
+pub(crate) fn evidence_valid(e: &Evidence, today: NaiveDate) -> bool {
+    let until = e.valid_until.as_deref().and_then(parse_date);
+    let effective = e.effective.as_deref().and_then(parse_date);
+    until.is_none_or(|u| u >= today) && effective.is_none_or(|f| f <= today)
 }
 
 fn manual_verdict(

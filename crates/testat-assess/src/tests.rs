@@ -304,3 +304,57 @@ fn register_gaps_make_inq_not_met_and_support_counts_as_evidence() {
     assert!(c1.reasons.iter().any(|r| r.contains("inquiry 3")));
     assert_eq!(status_of(&inputs, "INQ-02").status, Status::Met);
 }
+
+#[test]
+fn in_the_past_recorded_failures_stand_but_recorded_exceptions_can_lapse() {
+    let r = RuleResult {
+        scope: "default".into(),
+        run: 1,
+        rule: "AWS-S3-ENCRYPTION".into(),
+        criteria: vec!["CRY-03".into()],
+        failing: vec!["aws_s3_bucket.a".into()],
+        excepted: vec!["aws_s3_bucket.b".into()],
+        ..RuleResult::default()
+    };
+    let exceptions = [
+        exception("AWS-S3-ENCRYPTION", "aws_s3_bucket.a", "2026-12-31"),
+        exception("AWS-S3-ENCRYPTION", "aws_s3_bucket.b", "2026-01-31"),
+    ];
+    let rules = [r];
+    let today = crate::parse_date("2026-03-01").unwrap();
+    let now = Inputs {
+        rules: &rules,
+        exceptions: &exceptions,
+        ..Inputs::default()
+    };
+    let c = crate::assess(testat_catalog::builtin(), &now, today);
+    let c = c.iter().find(|c| c.criterion == "CRY-03").unwrap();
+    assert!(
+        c.reasons
+            .iter()
+            .any(|r| r.contains("on aws_s3_bucket.a: excepted until 2026-12-31")),
+        "{:?}",
+        c.reasons
+    );
+    assert!(
+        c.reasons
+            .iter()
+            .any(|r| r.contains("aws_s3_bucket.b (exception expired 2026-01-31)")),
+        "{:?}",
+        c.reasons
+    );
+
+    let past = Inputs {
+        recorded_failures_stand: true,
+        ..now
+    };
+    let c = crate::assess(testat_catalog::builtin(), &past, today);
+    let c = c.iter().find(|c| c.criterion == "CRY-03").unwrap();
+    assert_eq!(c.status, Status::NotMet);
+    assert!(
+        c.reasons.iter().any(|r| r
+            .contains("failed on aws_s3_bucket.a, aws_s3_bucket.b (exception expired 2026-01-31)")),
+        "{:?}",
+        c.reasons
+    );
+}

@@ -23,7 +23,7 @@ pub use external::{ExternalCatalog, ExternalFormat, ExternalText, MAX_EXTERNAL_B
 pub use load::builtin;
 pub use lookup::SearchHit;
 pub use model::{AdditionalCriterion, Automation, Catalog, Criterion, Domain, TAGS};
-pub use oscal::{OSCAL_VERSION, TESTAT_NS};
+pub use oscal::{OSCAL_VERSION, TESTAT_NS, control_id};
 
 /// Whether `id` has the shape of a criterion ID (`^[A-Z]{2,3}-[0-9]{2}$`).
 pub fn is_criterion_id(id: &str) -> bool {

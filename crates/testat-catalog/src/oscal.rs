@@ -116,8 +116,17 @@ impl Catalog {
     }
 }
 
+/// The OSCAL control ID of a criterion: its ID in lower case (`CRY-03` → `cry-03`).
+///
+/// Every OSCAL document Testat writes (the catalog export, assessment results, POA&M)
+/// names controls this way, so that their `control-id`s and `target-id`s resolve in
+/// the exported catalog.
+pub fn control_id(criterion_id: &str) -> String {
+    criterion_id.to_ascii_lowercase()
+}
+
 fn control(criterion: &Criterion) -> Control<'_> {
-    let id = criterion.id.to_ascii_lowercase();
+    let id = control_id(&criterion.id);
     let mut props = vec![
         Prop {
             name: "label",

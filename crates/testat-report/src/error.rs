@@ -22,6 +22,12 @@ pub enum ReportError {
     /// The JSON serialiser failed.
     #[error("cannot write the report as JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// The format cannot express an empty document (an OSCAL POA&M without items).
+    #[error("{0}")]
+    Empty(String),
+    /// A built-in HTML template failed (a bug in the template).
+    #[error("cannot render the HTML report: {0}")]
+    Template(#[from] minijinja::Error),
     /// The CSV writer failed.
     #[error("cannot write the report as CSV: {0}")]
     Csv(#[from] csv::Error),

@@ -84,6 +84,15 @@ pub enum Command {
     /// applicable) with its reasons, from the store; `testat status CRY-03` explains one.
     Status(crate::commands::status::StatusArgs),
 
+    /// Assess the service: Type 1 (design at a date, `--type 1 --at DATE`) or Type 2
+    /// (operation over a period, `--type 2 --from DATE --to DATE`, with run coverage,
+    /// failure intervals, time to detect and fix, and an optional `--sample`).
+    Assess(crate::commands::assess::AssessArgs),
+
+    /// Write the assessment as a report (HTML, PDF, Markdown, CSV, JSON, OSCAL), or
+    /// `testat report customer`: the handout of what customers must do on their side.
+    Report(crate::commands::assess::ReportArgs),
+
     /// Print a shell completion script (e.g. `testat completions bash > ~/.local/share/bash-completion/completions/testat`).
     Completions {
         /// The shell to write completions for.

@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use testat_assess::{Location, OutOfScope, ScopedOut, Service, ServiceDescription, Subservice};
+use testat_catalog::Catalog;
 use testat_rules::{Exception, Severity};
 
 use crate::error::CliError;
@@ -23,10 +25,38 @@ pub struct Config {
     /// `[[exception]]`: approved exceptions.
     #[serde(default, rename = "exception")]
     pub exceptions: Vec<Exception>,
+    /// `[service]`: the service under assessment.
+    #[serde(default)]
+    pub service: Option<Service>,
+    /// `[[location]]`: where data is processed and stored.
+    #[serde(default, rename = "location")]
+    pub locations: Vec<Location>,
+    /// `[[subservice]]`: subservice organisations.
+    #[serde(default, rename = "subservice")]
+    pub subservices: Vec<Subservice>,
+    /// `[[out_of_scope]]`: criteria not assessed, with the reason.
+    #[serde(default)]
+    pub out_of_scope: Vec<OutOfScope>,
+    /// `[assessment]`: settings of Type 2 assessments.
+    #[serde(default)]
+    pub assessment: AssessmentConfig,
     /// Where the file was read from (set after reading).
     #[serde(skip)]
     pub path: Option<PathBuf>,
 }
+
+/// `[assessment]` settings.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssessmentConfig {
+    /// The longest allowed time between two recorded runs of a scope, e.g. `36h` or
+    /// `2d` (default 36h: a daily scan with half a day of slack). Longer gaps are
+    /// deviations in a Type 2 assessment.
+    pub max_scan_gap: Option<String>,
+}
+
+/// The default of `[assessment] max_scan_gap`, in hours.
+pub const DEFAULT_MAX_SCAN_GAP_HOURS: i64 = 36;
 
 /// `[catalog]` settings.
 #[derive(Debug, Default, Deserialize)]
@@ -100,6 +130,61 @@ impl Config {
         }
         config.path = Some(path);
         Ok(config)
+    }
+}
+
+impl Config {
+    /// The service description, checked against `catalog`, with the criteria it
+    /// scopes out.
+    pub fn service_description(
+        &self,
+        catalog: &Catalog,
+    ) -> Result<(ServiceDescription, Vec<ScopedOut>), CliError> {
+        let description = ServiceDescription {
+            service: self.service.clone(),
+            locations: self.locations.clone(),
+            subservices: self.subservices.clone(),
+            out_of_scope: self.out_of_scope.clone(),
+        };
+        let scope = description
+            .validate(catalog)
+            .map_err(|e| CliError::Service {
+                path: self
+                    .path
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG)),
+                error: e,
+            })?;
+        Ok((description, scope))
+    }
+
+    /// `[assessment] max_scan_gap`.
+    pub fn max_scan_gap(&self) -> Result<chrono::Duration, CliError> {
+        let Some(text) = self.assessment.max_scan_gap.as_deref() else {
+            return Ok(chrono::Duration::hours(DEFAULT_MAX_SCAN_GAP_HOURS));
+        };
+        let text = text.trim();
+        let (number, unit) = text.split_at(text.len().saturating_sub(1));
+        let hours = match (number.parse::<i64>(), unit) {
+            (Ok(n), "h") if n > 0 => Some(n),
+            (Ok(n), "d") if n > 0 => n.checked_mul(24),
+            _ => None,
+        };
+        hours
+            .filter(|h| *h <= 24 * 366)
+            .map(chrono::Duration::hours)
+            .ok_or_else(|| CliError::Service {
+                path: self
+                    .path
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG)),
+                error: testat_assess::ServiceError {
+                    place: "[assessment]".into(),
+                    message: format!(
+                        "max_scan_gap `{text}` is not a number of hours or days (e.g. `36h`, `2d`, at most a year)"
+                    ),
+                },
+            })
     }
 }
 

@@ -33,6 +33,15 @@ pub enum CliError {
         message: String,
     },
 
+    /// The service description in the settings file is wrong.
+    #[error("{path}: {error}")]
+    Service {
+        /// The settings file.
+        path: PathBuf,
+        /// The entry and what is wrong with it.
+        error: testat_assess::ServiceError,
+    },
+
     /// One or more rules could not be loaded.
     #[error("{} rule file{} could not be loaded:\n{}", .0.len(), if .0.len() == 1 { "" } else { "s" }, render_list(.0))]
     Rules(Vec<testat_rules::RuleError>),

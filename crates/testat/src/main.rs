@@ -87,6 +87,8 @@ fn run(cli: &Cli) -> Result<ExitStatus, CliError> {
         Command::Inquiry(command) => commands::inquiry::run(command, &cli.store),
         Command::Bundle(command) => commands::bundle::run(command, &cli.store),
         Command::Status(args) => commands::status::run(args, &cli.store, catalog),
+        Command::Assess(args) => commands::assess::assess(args, &cli.store, catalog),
+        Command::Report(args) => commands::assess::report(args, &cli.store, catalog),
         Command::Completions { shell } => {
             let mut command = Cli::command();
             let mut buffer = Vec::new();

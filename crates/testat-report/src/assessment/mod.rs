@@ -6,14 +6,23 @@
 //! | Markdown | `markdown` | people pasting into wikis and tickets |
 //! | CSV | `csv` | spreadsheets: one row per criterion |
 //! | JSON | `json` | machines (schema `docs/schemas/assessment.v1.json`) |
+//! | HTML | `html` | people and auditors: one self-contained page with charts, for screen and print |
+//! | PDF | `pdf` | auditors and customers: print-ready A4, standard fonts, no browser |
+//! | OSCAL 1.1.2 assessment results and POA&M | `oscal` | GRC tools that read OSCAL |
 
 mod csv;
+mod html;
 mod json;
 mod markdown;
+mod oscal;
+mod pdf;
 
 pub use self::csv::render_csv;
+pub use self::html::{render_handout_html, render_html};
 pub use self::json::{render_handout_json, render_json};
 pub use self::markdown::{render_handout_markdown, render_markdown};
+pub use self::oscal::{render_assessment_results, render_poam};
+pub use self::pdf::{render_handout_pdf, render_pdf};
 
 use chrono::{DateTime, Utc};
 

@@ -1,5 +1,6 @@
 //! One module per top-level command.
 
+pub mod assess;
 pub mod bundle;
 pub mod catalog;
 pub mod inquiry;

@@ -5,9 +5,8 @@ use std::collections::BTreeMap;
 
 use clap::Args;
 use serde::Serialize;
-use testat_assess::{CriterionStatus, Inputs, RuleResult, Status};
+use testat_assess::{CriterionStatus, RuleInfo, Status, gather_snapshot};
 use testat_catalog::Catalog;
-use testat_store::Store;
 
 use super::store::{StoreArgs, block_on, open};
 use crate::cli::ShowFormat;
@@ -69,29 +68,33 @@ pub fn run(
         None => None,
     };
     let config = Config::load(None)?;
-    let rules = super::rules::load(catalog, true, &config.scan.rules)?;
-    let criteria_of: BTreeMap<&str, &[String]> = rules
+    let (_, scope) = config.service_description(catalog)?;
+    let rule_set = super::rules::load(catalog, true, &config.scan.rules)?;
+    let rules: BTreeMap<String, RuleInfo> = rule_set
         .rules()
         .iter()
-        .map(|r| (r.id(), r.spec.criteria.as_slice()))
+        .map(|r| {
+            (
+                r.id().to_owned(),
+                RuleInfo {
+                    title: r.spec.title.clone(),
+                    criteria: r.spec.criteria.clone(),
+                },
+            )
+        })
         .collect();
-
-    let gathered = block_on(async {
+    let now = clock::now();
+    let mut snapshot = block_on(async {
         let store = open(store).await?;
-        let gathered = gather(&store, &criteria_of, today).await;
+        let snapshot = gather_snapshot(&store, &rules, now, today).await;
         store.close().await;
-        gathered
+        snapshot.map_err(CliError::from)
     })??;
-    let mut exceptions = config.exceptions.clone();
-    exceptions.extend(gathered.exceptions);
-    let inputs = Inputs {
-        rules: &gathered.rules,
-        attestations: &gathered.attestations,
-        evidence: &gathered.evidence,
-        exceptions: &exceptions,
-        inquiry: &gathered.inquiry,
-    };
-    let mut all = testat_assess::assess(catalog, &inputs, today);
+    snapshot
+        .exceptions
+        .extend(config.exceptions.iter().cloned());
+    let mut all = testat_assess::assess(catalog, &snapshot.inputs(), today);
+    testat_assess::apply_scope(&mut all, &scope);
     all.retain(|c| {
         one.as_ref().is_none_or(|id| &c.criterion == id)
             && domain.as_ref().is_none_or(|d| &c.domain == d)
@@ -116,63 +119,6 @@ pub fn run(
     }
     emit(None, &out)?;
     Ok(ExitStatus::Success)
-}
-
-/// What the store holds, as the roll-up's inputs.
-struct Gathered {
-    rules: Vec<RuleResult>,
-    attestations: Vec<testat_store::Attestation>,
-    evidence: Vec<testat_store::Evidence>,
-    exceptions: Vec<testat_rules::Exception>,
-    inquiry: Vec<testat_store::InqCriterion>,
-}
-
-async fn gather(
-    store: &Store,
-    criteria_of: &BTreeMap<&str, &[String]>,
-    today: chrono::NaiveDate,
-) -> Result<Gathered, CliError> {
-    // The latest run of each scope (IDs grow with time).
-    let mut latest: BTreeMap<String, i64> = BTreeMap::new();
-    for run in store.runs().await? {
-        let slot = latest.entry(run.scope).or_insert(run.id);
-        *slot = (*slot).max(run.id);
-    }
-    let mut rules = Vec::new();
-    for (scope, run) in latest {
-        let mut by_rule: BTreeMap<String, RuleResult> = BTreeMap::new();
-        for f in store.findings_at(run).await? {
-            let r = by_rule.entry(f.rule.clone()).or_insert_with(|| RuleResult {
-                scope: scope.clone(),
-                run,
-                rule: f.rule.clone(),
-                criteria: criteria_of
-                    .get(f.rule.as_str())
-                    .map(|c| c.to_vec())
-                    .unwrap_or_default(),
-                ..RuleResult::default()
-            });
-            match f.outcome.as_str() {
-                "fail" => r.failing.push(f.address),
-                "excepted" => r.excepted.push(f.address),
-                "pass" => r.passed += 1,
-                _ => r.unknown += 1,
-            }
-        }
-        rules.extend(by_rule.into_values());
-    }
-    Ok(Gathered {
-        rules,
-        attestations: store.attestations(None).await?,
-        evidence: store.evidence(None).await?,
-        exceptions: store
-            .exceptions()
-            .await?
-            .iter()
-            .map(testat_store::StoredException::to_exception)
-            .collect(),
-        inquiry: store.inquiry_evidence(today).await?.criteria,
-    })
 }
 
 fn counts(all: &[CriterionStatus]) -> BTreeMap<&'static str, usize> {
@@ -227,7 +173,7 @@ fn explain(c: &CriterionStatus, as_of: &str) -> String {
 }
 
 /// Untrusted text (resource addresses) for the terminal: control characters escaped.
-fn escape_control(text: &str) -> String {
+pub fn escape_control(text: &str) -> String {
     text.chars()
         .map(|c| {
             if c.is_control() {

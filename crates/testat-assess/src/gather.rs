@@ -1,0 +1,161 @@
+//! Reading the store for the roll-up and the assessments. Everything is cut off at an
+//! instant, so that a Type 1 assessment of a past date sees only what was recorded by
+//! then.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use testat_rules::Exception;
+use testat_store::{Attestation, Evidence, InqCriterion, Store, StoreError, from_micros};
+
+use crate::assessment::RuleInfo;
+use crate::period::{Change, RunPoint, ScopeHistory};
+use crate::{Inputs, RuleResult};
+
+/// What the store held at an instant, as the roll-up's inputs.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    /// Per scope and rule, the outcome of the scope's latest run.
+    pub rules: Vec<RuleResult>,
+    /// Attestations recorded.
+    pub attestations: Vec<Attestation>,
+    /// Evidence recorded.
+    pub evidence: Vec<Evidence>,
+    /// Exceptions recorded in the store (add those from `testat.toml`).
+    pub exceptions: Vec<Exception>,
+    /// The register's verdicts for INQ-01 to INQ-04.
+    pub inquiry: Vec<InqCriterion>,
+}
+
+impl Snapshot {
+    /// The roll-up's view of this snapshot.
+    pub fn inputs(&self) -> Inputs<'_> {
+        Inputs {
+            rules: &self.rules,
+            attestations: &self.attestations,
+            evidence: &self.evidence,
+            exceptions: &self.exceptions,
+            inquiry: &self.inquiry,
+            recorded_failures_stand: false,
+        }
+    }
+}
+
+/// Reads what was recorded at or before `until`: the latest run of each scope,
+/// attestations, evidence and exceptions, and the register's verdicts on `day` over
+/// the requests received by then.
+pub async fn gather_snapshot(
+    store: &Store,
+    rules: &BTreeMap<String, RuleInfo>,
+    until: DateTime<Utc>,
+    day: NaiveDate,
+) -> Result<Snapshot, StoreError> {
+    let before = |micros: i64| from_micros(micros) <= until;
+    // The latest run of each scope (IDs grow with time).
+    let mut latest: BTreeMap<String, i64> = BTreeMap::new();
+    for run in store.runs().await? {
+        if before(run.finished_at) {
+            let slot = latest.entry(run.scope).or_insert(run.id);
+            *slot = (*slot).max(run.id);
+        }
+    }
+    let mut results = Vec::new();
+    for (scope, run) in latest {
+        let mut by_rule: BTreeMap<String, RuleResult> = BTreeMap::new();
+        for f in store.findings_at(run).await? {
+            let r = by_rule.entry(f.rule.clone()).or_insert_with(|| RuleResult {
+                scope: scope.clone(),
+                run,
+                rule: f.rule.clone(),
+                criteria: rules
+                    .get(&f.rule)
+                    .map(|r| r.criteria.clone())
+                    .unwrap_or_default(),
+                ..RuleResult::default()
+            });
+            match f.outcome.as_str() {
+                "fail" => r.failing.push(f.address),
+                "excepted" => r.excepted.push(f.address),
+                "pass" => r.passed += 1,
+                _ => r.unknown += 1,
+            }
+        }
+        results.extend(by_rule.into_values());
+    }
+    let mut attestations = store.attestations(None).await?;
+    attestations.retain(|a| before(a.attested_at));
+    let mut evidence = store.evidence(None).await?;
+    evidence.retain(|e| before(e.added_at));
+    let exceptions = store
+        .exceptions()
+        .await?
+        .iter()
+        .filter(|e| before(e.added_at))
+        .map(testat_store::StoredException::to_exception)
+        .collect();
+    let mut records = store.inquiries().await?;
+    records.retain(|r| crate::parse_date(&r.inquiry.received_on).is_none_or(|d| d <= day));
+    let integrity = store.verify_inquiries().await?;
+    let inquiry = testat_store::assess_inquiries(&records, &integrity, day).criteria;
+    Ok(Snapshot {
+        rules: results,
+        attestations,
+        evidence,
+        exceptions,
+        inquiry,
+    })
+}
+
+/// Each scope's runs around `[start, end]`: the last run before it with what failed
+/// then, and the runs that finished in it with their changes.
+pub async fn gather_histories(
+    store: &Store,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<Vec<ScopeHistory>, StoreError> {
+    let mut histories: BTreeMap<String, ScopeHistory> = BTreeMap::new();
+    for run in store.runs().await? {
+        let finished = from_micros(run.finished_at);
+        if finished > end {
+            continue;
+        }
+        let h = histories
+            .entry(run.scope.clone())
+            .or_insert_with(|| ScopeHistory {
+                scope: run.scope.clone(),
+                ..ScopeHistory::default()
+            });
+        let point = RunPoint {
+            id: run.id,
+            finished,
+        };
+        if finished < start {
+            h.baseline = Some(point);
+        } else {
+            let changes = store
+                .run_changes(run.id)
+                .await?
+                .into_iter()
+                .map(|c| Change {
+                    rule: c.rule,
+                    address: c.address,
+                    old: c.old,
+                    new: c.new,
+                })
+                .collect();
+            h.runs.push((point, changes));
+        }
+    }
+    for h in histories.values_mut() {
+        if let Some(base) = h.baseline {
+            h.baseline_failing = store
+                .findings_at(base.id)
+                .await?
+                .into_iter()
+                .filter(|f| f.outcome == "fail")
+                .map(|f| (f.rule, f.address))
+                .collect();
+        }
+    }
+    Ok(histories.into_values().collect())
+}

@@ -1,0 +1,112 @@
+//! The Markdown, CSV and JSON assessment reports and the customer handout, rendered from
+//! the fixed example assessment: snapshots of Markdown and JSON, the JSON checked
+//! against its schema by jsonschema, the CSV read back by a CSV parser.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
+
+use testat_assess::{AssessmentKind, Status, example};
+use testat_report::assessment::{
+    render_csv, render_handout_json, render_handout_markdown, render_json, render_markdown,
+};
+
+fn catalog() -> &'static testat_catalog::Catalog {
+    testat_catalog::builtin()
+}
+
+#[test]
+fn markdown_snapshot() {
+    let md = render_markdown(&example::type2(catalog())).unwrap();
+    insta::assert_snapshot!("assessment_type2_md", md);
+}
+
+#[test]
+fn json_snapshot() {
+    let json = render_json(&example::type2(catalog())).unwrap();
+    insta::assert_snapshot!("assessment_type2_json", json);
+}
+
+#[test]
+fn handout_markdown_snapshot() {
+    let md = render_handout_markdown(&example::handout(catalog())).unwrap();
+    insta::assert_snapshot!("handout_md", md);
+}
+
+#[test]
+fn markdown_escapes_untrusted_text() {
+    let mut a = example::type2(catalog());
+    let c = a.criteria.iter_mut().find(|c| c.id == "IDM-09").unwrap();
+    c.rules[0].failing = vec!["evil[x](https://example.invalid) | <img src=x> *bold*".into()];
+    c.reasons.push("line one\nline two".into());
+    let md = render_markdown(&a).unwrap();
+    assert!(
+        md.contains(r"evil\[x\]\(https://example.invalid\) \| \<img src=x\> \*bold\*"),
+        "{md}"
+    );
+    assert!(md.contains("- line one line two"));
+    assert!(!md.contains("](https://example.invalid)"));
+}
+
+#[test]
+fn json_is_valid_against_its_schema_and_consistent() {
+    let dir = tempfile::tempdir().unwrap();
+    let type2 = dir.path().join("type2.json");
+    std::fs::write(&type2, render_json(&example::type2(catalog())).unwrap()).unwrap();
+    testat_test_support::validate("assessment-json", &type2);
+
+    let mut t1 = example::type2(catalog());
+    t1.kind = AssessmentKind::Type1 {
+        at: chrono::NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
+    };
+    t1.period = None;
+    let type1 = dir.path().join("type1.json");
+    std::fs::write(&type1, render_json(&t1).unwrap()).unwrap();
+    testat_test_support::validate("assessment-json", &type1);
+
+    let handout = dir.path().join("handout.json");
+    std::fs::write(
+        &handout,
+        render_handout_json(&example::handout(catalog())).unwrap(),
+    )
+    .unwrap();
+    testat_test_support::validate("assessment-json", &handout);
+
+    // The validator rejects counts that disagree with the criteria, and schema breaks.
+    let mut wrong = example::type2(catalog());
+    wrong.counts.met += 1;
+    let bad = dir.path().join("bad-counts.json");
+    std::fs::write(&bad, render_json(&wrong).unwrap()).unwrap();
+    testat_test_support::validate_rejects("assessment-json", &bad);
+    let mut wrong = example::type2(catalog());
+    wrong.criteria[0].id = "bogus".into();
+    let bad = dir.path().join("bad-id.json");
+    std::fs::write(&bad, render_json(&wrong).unwrap()).unwrap();
+    testat_test_support::validate_rejects("assessment-json", &bad);
+}
+
+#[test]
+fn csv_has_one_row_per_criterion_and_survives_commas_and_newlines() {
+    let mut a = example::type2(catalog());
+    a.criteria[0].reasons = vec!["a, b".into(), "\"quoted\"\nnext".into()];
+    let text = render_csv(&a).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(headers.get(0), Some("criterion"));
+    assert_eq!(headers.get(4), Some("status"));
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), catalog().criteria.len());
+    assert_eq!(rows[0].get(6), Some("a, b\n\"quoted\"\nnext"));
+    let idm09 = rows.iter().find(|r| r.get(0) == Some("IDM-09")).unwrap();
+    assert_eq!(idm09.get(4), Some(Status::NotMet.as_str()));
+    assert_eq!(
+        idm09.get(8),
+        Some("aws-iam-mfa: aws_iam_user.admin"),
+        "failing resources"
+    );
+    let ps01 = rows.iter().find(|r| r.get(0) == Some("PS-01")).unwrap();
+    assert!(ps01.get(5).unwrap().starts_with("Physical security"));
+}
