@@ -485,7 +485,11 @@ fn every_format_carries_the_reasons() {
     }
     let formats = ["md", "csv", "json", "html", "oscal", "pdf"];
     for format in formats.into_iter().filter(|f| *f != "pdf" || pdftotext) {
-        let extension = if format == "oscal" { "oscal.json" } else { format };
+        let extension = if format == "oscal" {
+            "oscal.json"
+        } else {
+            format
+        };
         let file = out_dir.path().join(format!("report.{extension}"));
         let mut args: Vec<&str> = TYPE2[1..TYPE2.len() - 2].to_vec();
         args.insert(0, "report");
