@@ -183,21 +183,7 @@ pub fn build_assessment(catalog: &Catalog, inputs: &AssessmentInputs<'_>) -> Ass
         criteria.push(result);
     }
 
-    let mut counts = StatusCounts::default();
-    let mut by_domain: BTreeMap<&str, StatusCounts> = BTreeMap::new();
-    for c in &criteria {
-        counts.add(c.status);
-        by_domain.entry(&c.domain).or_default().add(c.status);
-    }
-    let domains = catalog
-        .domains
-        .iter()
-        .map(|d| DomainResult {
-            code: d.code.clone(),
-            title: d.name.clone(),
-            counts: by_domain.get(d.code.as_str()).copied().unwrap_or_default(),
-        })
-        .collect();
+    let (counts, domains) = tally(catalog, &criteria);
 
     let period = match (inputs.kind, inputs.period) {
         (AssessmentKind::Type2 { from, to }, Some(p)) => Some(PeriodResult {
@@ -251,6 +237,29 @@ pub fn apply_scope(statuses: &mut [CriterionStatus], scope: &[ScopedOut]) {
                 .insert(0, format!("out of scope: {}{by}", s.reason));
         }
     }
+}
+
+/// The criteria per status, overall and per domain (in catalogue order).
+pub(crate) fn tally(
+    catalog: &Catalog,
+    criteria: &[CriterionResult],
+) -> (StatusCounts, Vec<DomainResult>) {
+    let mut counts = StatusCounts::default();
+    let mut by_domain: BTreeMap<&str, StatusCounts> = BTreeMap::new();
+    for c in criteria {
+        counts.add(c.status);
+        by_domain.entry(&c.domain).or_default().add(c.status);
+    }
+    let domains = catalog
+        .domains
+        .iter()
+        .map(|d| DomainResult {
+            code: d.code.clone(),
+            title: d.name.clone(),
+            counts: by_domain.get(d.code.as_str()).copied().unwrap_or_default(),
+        })
+        .collect();
+    (counts, domains)
 }
 
 fn latest_attestations(all: &[Attestation]) -> BTreeMap<&str, &Attestation> {

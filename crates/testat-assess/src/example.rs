@@ -9,8 +9,8 @@ use testat_catalog::Catalog;
 use crate::Status;
 use crate::model::{
     ASSESSMENT_SCHEMA, Assessment, AssessmentKind, AttestationRef, CatalogRef, CriterionResult,
-    CustomerHandout, DomainResult, EvidenceRef, ExceptionRef, FailureInterval, Gap, PeriodResult,
-    RuleOutcome, Sample, SampledRun, StatusCounts,
+    CustomerHandout, EvidenceRef, ExceptionRef, FailureInterval, Gap, PeriodResult, RuleOutcome,
+    Sample, SampledRun,
 };
 use crate::service::{Location, OutOfScope, Service, ServiceDescription, Subservice};
 
@@ -232,24 +232,7 @@ pub fn type2(catalog: &Catalog) -> Assessment {
         }
         criteria.push(r);
     }
-    let mut counts = StatusCounts::default();
-    let mut by_domain: BTreeMap<&str, StatusCounts> = BTreeMap::new();
-    for r in &criteria {
-        counts.add(r.status);
-        by_domain
-            .entry(r.domain.as_str())
-            .or_default()
-            .add(r.status);
-    }
-    let domains = catalog
-        .domains
-        .iter()
-        .map(|d| DomainResult {
-            code: d.code.clone(),
-            title: d.name.clone(),
-            counts: by_domain.get(d.code.as_str()).copied().unwrap_or_default(),
-        })
-        .collect();
+    let (counts, domains) = crate::assessment::tally(catalog, &criteria);
     Assessment {
         schema: ASSESSMENT_SCHEMA,
         kind: AssessmentKind::Type2 {

@@ -279,19 +279,7 @@ pub fn build(
     let (service, scope) = config.service_description(catalog)?;
     let max_gap = config.max_scan_gap()?;
     let rule_set = super::rules::load(catalog, true, &config.scan.rules)?;
-    let rules: BTreeMap<String, RuleInfo> = rule_set
-        .rules()
-        .iter()
-        .map(|r| {
-            (
-                r.id().to_owned(),
-                RuleInfo {
-                    title: r.spec.title.clone(),
-                    criteria: r.spec.criteria.clone(),
-                },
-            )
-        })
-        .collect();
+    let rules: BTreeMap<String, RuleInfo> = super::rules::infos(&rule_set);
     let (start, end) = match kind {
         AssessmentKind::Type1 { at } => day_bounds(at, at),
         AssessmentKind::Type2 { from, to } => day_bounds(from, to),
