@@ -417,6 +417,18 @@ fn bad_periods_and_service_descriptions_are_usage_errors() {
     assert!(err(&["assess", "--type", "3"]).contains("3"));
     assert!(err(&["assess", "--type", "1", "--sample", "3"]).contains("Type 2"));
     assert!(err(&["report", "--type", "1", "--format", "pdf"]).contains("--out"));
+    assert!(
+        err(&[
+            "report",
+            "--type",
+            "1",
+            "-f",
+            "md",
+            "-o",
+            "no/such/dir/r.md"
+        ])
+        .contains("cannot write no/such/dir/r.md: the folder no/such/dir does not exist")
+    );
 
     let bad = tempfile::tempdir().unwrap();
     at(bad.path(), AFTER).arg("init").assert().success();

@@ -202,6 +202,12 @@ fn write_report(out: Option<&Path>, bytes: &[u8], binary: bool) -> Result<ExitSt
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    if !dir.is_dir() {
+        return Err(write_error(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("the folder {} does not exist", dir.display()),
+        )));
+    }
     let mut file = tempfile::NamedTempFile::new_in(dir).map_err(write_error)?;
     file.write_all(bytes).map_err(write_error)?;
     file.as_file().sync_all().map_err(write_error)?;
