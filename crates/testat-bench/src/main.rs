@@ -1,12 +1,15 @@
-//! `testat-bench`: the scan benchmark of Testat.
+//! `testat-bench`: the scan and assessment benchmarks of Testat.
 //!
 //! - `generate` writes a large, realistic Terraform plan (`terraform show -json` shape);
 //! - `parse` times `serde_json` parsing a file into a `serde_json::Value` (the baseline);
-//! - `scan` runs Testat's scan pipeline in-process and times each phase.
+//! - `scan` runs Testat's scan pipeline in-process and times each phase;
+//! - `assess` generates (or reuses) a store with a year of runs and times a Type 2
+//!   assessment over it, phase by phase, and every report format.
 //!
 //! Each command prints its figures, peak RSS included (`VmHWM`), so run one measurement
 //! per process. See `docs/benchmarks.md`.
 
+mod assess;
 mod generate;
 mod measure;
 mod rng;
@@ -25,7 +28,11 @@ use crate::measure::{Report, memory, timed};
 type BenchResult<T> = Result<T, Box<dyn Error>>;
 
 #[derive(Debug, Parser)]
-#[command(name = "testat-bench", version, about = "Scan benchmark of Testat")]
+#[command(
+    name = "testat-bench",
+    version,
+    about = "Scan and assessment benchmarks of Testat"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -61,6 +68,29 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Generate (or reuse) a store with a year of daily runs, then time a Type 2
+    /// assessment over it (gathering, building, every report format).
+    Assess {
+        /// Folder of the store (SQLite); reused when it was built with the same
+        /// parameters, else rebuilt.
+        #[arg(long)]
+        dir: PathBuf,
+        /// Resource addresses (about three findings each).
+        #[arg(long, default_value_t = 10_000)]
+        resources: usize,
+        /// Runs to record: one a day from 2025-01-01 06:00 UTC, a few days skipped.
+        #[arg(long, default_value_t = 365)]
+        runs: usize,
+        /// Seed of the generator (and of the auditor's sample).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Size of the auditor's sample (`--sample` of `testat report --type 2`).
+        #[arg(long, default_value_t = 25)]
+        sample: usize,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> BenchResult<()> {
@@ -73,6 +103,25 @@ fn main() -> BenchResult<()> {
         Command::Parse { file, json } => parse(&file, json),
         Command::Scan { file, json } => {
             let report = scan::run(&file)?;
+            println!("{}", report.render(json));
+            Ok(())
+        }
+        Command::Assess {
+            dir,
+            resources,
+            runs,
+            seed,
+            sample,
+            json,
+        } => {
+            let options = assess::Options {
+                dir,
+                resources,
+                runs,
+                seed,
+                sample,
+            };
+            let report = assess::run(&options)?;
             println!("{}", report.render(json));
             Ok(())
         }

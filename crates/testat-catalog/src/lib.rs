@@ -20,7 +20,7 @@ mod oscal;
 
 pub use error::CatalogError;
 pub use external::{ExternalCatalog, ExternalFormat, ExternalText, MAX_EXTERNAL_BYTES, Unmatched};
-pub use load::builtin;
+pub use load::{builtin, yaml_error_parts};
 pub use lookup::SearchHit;
 pub use model::{AdditionalCriterion, Automation, Catalog, Criterion, Domain, TAGS};
 pub use oscal::{OSCAL_VERSION, TESTAT_NS, control_id};

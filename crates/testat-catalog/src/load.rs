@@ -39,17 +39,23 @@ pub fn builtin() -> &'static Catalog {
     })
 }
 
+/// Line, column and message of a YAML error. The parser repeats the place at the end
+/// of its message; Testat leads with it, so the repetition is cut off.
+pub fn yaml_error_parts(error: &serde_norway::Error) -> (usize, usize, String) {
+    let (line, column) = error.location().map_or((0, 0), |l| (l.line(), l.column()));
+    let message = error.to_string();
+    let suffix = format!(" at line {line} column {column}");
+    let message = message.strip_suffix(&suffix).unwrap_or(&message).to_owned();
+    (line, column, message)
+}
+
 impl Catalog {
     /// Parses and checks a catalogue in Testat's YAML format.
     ///
     /// `origin` names the source in error messages (a path, or a description).
     pub fn from_yaml(source: &str, origin: &str) -> Result<Self, CatalogError> {
         let file: CatalogFile = serde_norway::from_str(source).map_err(|e| {
-            let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
-            // The parser repeats the place at the end of its message; we lead with it.
-            let message = e.to_string();
-            let suffix = format!(" at line {line} column {column}");
-            let message = message.strip_suffix(&suffix).unwrap_or(&message).to_owned();
+            let (line, column, message) = yaml_error_parts(&e);
             CatalogError::Yaml {
                 origin: origin.to_owned(),
                 line,

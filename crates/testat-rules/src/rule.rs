@@ -188,14 +188,12 @@ pub fn parse_rule(
 ) -> Result<RuleSpec, RuleError> {
     let name = origin.display();
     let spec: RuleSpec = serde_norway::from_str(source).map_err(|e| {
-        let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
-        let message = e.to_string();
-        let suffix = format!(" at line {line} column {column}");
+        let (line, column, message) = testat_catalog::yaml_error_parts(&e);
         RuleError::Yaml {
             origin: name.clone(),
             line,
             column,
-            message: message.strip_suffix(&suffix).unwrap_or(&message).to_owned(),
+            message,
         }
     })?;
     check(&spec, &name, catalog)?;
