@@ -110,3 +110,24 @@ fn csv_has_one_row_per_criterion_and_survives_commas_and_newlines() {
     let ps01 = rows.iter().find(|r| r.get(0) == Some("PS-01")).unwrap();
     assert!(ps01.get(5).unwrap().starts_with("Physical security"));
 }
+
+#[test]
+fn csv_cells_cannot_start_a_formula() {
+    let mut a = example::type2(catalog());
+    let c = a.criteria.iter_mut().find(|c| c.id == "IDM-09").unwrap();
+    c.reasons = vec!["=HYPERLINK(\"http://example.invalid\",\"x\")".into()];
+    c.scoped_out = Some("@SUM(1+1)".into());
+    let text = render_csv(&a).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let row = reader
+        .records()
+        .map(Result::unwrap)
+        .find(|r| r.get(0) == Some("IDM-09"))
+        .unwrap();
+    assert_eq!(
+        row.get(6),
+        Some("'=HYPERLINK(\"http://example.invalid\",\"x\")")
+    );
+    assert_eq!(row.get(5), Some("'@SUM(1+1)"));
+    assert_eq!(row.get(0), Some("IDM-09"), "ordinary cells are untouched");
+}

@@ -21,8 +21,20 @@ pub const CSV_COLUMNS: &[&str] = &[
     "deviations",
 ];
 
+/// A cell that a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab or
+/// carriage return first) gets a leading `'`, so text from scanned files or the store
+/// cannot run as a formula when the CSV is opened (CSV injection).
+fn cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
 /// One row per criterion in catalogue order; lists inside a cell are separated by
-/// `; ` (reasons and deviations by newlines).
+/// `; ` (reasons and deviations by newlines). Cells that would start a formula are
+/// prefixed with `'`.
 pub fn render_csv(assessment: &Assessment) -> Result<String, ReportError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(CSV_COLUMNS)?;
@@ -61,7 +73,7 @@ pub fn render_csv(assessment: &Assessment) -> Result<String, ReportError> {
                 )
             })
             .unwrap_or_default();
-        w.write_record([
+        let row = [
             c.id.as_str(),
             &c.domain,
             &c.title,
@@ -75,7 +87,8 @@ pub fn render_csv(assessment: &Assessment) -> Result<String, ReportError> {
             &exceptions.join("; "),
             &attestation,
             &c.deviations.join("\n"),
-        ])?;
+        ];
+        w.write_record(row.iter().map(|t| cell(t)))?;
     }
     let bytes = w
         .into_inner()
