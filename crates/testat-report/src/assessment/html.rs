@@ -53,8 +53,7 @@ pub fn render_handout_html(h: &CustomerHandout) -> Result<String, ReportError> {
 }
 
 fn render(name: &str, context: Value) -> Result<String, ReportError> {
-    // A template error is a bug in the templates, which the tests render; it has no
-    // variant of its own and is reported as a formatting failure.
+    // A template error is a bug in the built-in templates, which the tests render.
     let fail = ReportError::Template;
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
