@@ -557,7 +557,10 @@ impl Doc {
             drop(fonts);
             drop(resources);
             drop(p);
-            pdf.stream(content_id, &page.finish());
+            // Deflated: report pages are mostly repetitive text operators.
+            let compressed = miniz_oxide::deflate::compress_to_vec_zlib(&page.finish(), 6);
+            pdf.stream(content_id, &compressed)
+                .filter(pdf_writer::Filter::FlateDecode);
         }
         let date = Date::new(created.year().clamp(0, 9999) as u16)
             .month(created.month() as u8)
