@@ -65,6 +65,9 @@ pub use service::{
     ScopedOut, Service, ServiceDescription, ServiceError, Subservice,
 };
 
+/// How many failing resources one reason names; the rest are counted.
+pub const REASON_ADDRESSES: usize = 10;
+
 /// How the Type 2 sample is drawn, as written into the report.
 pub const SAMPLE_METHOD: &str = "splitmix64(seed), partial Fisher-Yates shuffle of the period's runs (by ID) and evidence (by ID), first N of each";
 
@@ -320,10 +323,16 @@ fn scan_verdict(
         }
         if !failing.is_empty() {
             any_fail = true;
+            // The addresses are all in the rule's outcome; a reason names a few.
+            let named = failing.len().min(REASON_ADDRESSES);
+            let rest = match failing.len() - named {
+                0 => String::new(),
+                n => format!(" and {n} more"),
+            };
             reasons.push(format!(
-                "{} failed on {}{scope} (run {})",
+                "{} failed on {}{rest}{scope} (run {})",
                 r.rule,
-                failing.join(", "),
+                failing[..named].join(", "),
                 r.run
             ));
         }

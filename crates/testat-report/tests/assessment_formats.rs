@@ -131,3 +131,53 @@ fn csv_cells_cannot_start_a_formula() {
     assert_eq!(row.get(5), Some("'@SUM(1+1)"));
     assert_eq!(row.get(0), Some("IDM-09"), "ordinary cells are untouched");
 }
+
+/// A criterion with 1,000 failure intervals and deviations and 1,000 failing resources:
+/// the reports for people and OSCAL list 50 of each and count the rest; JSON keeps all.
+fn flood() -> testat_assess::Assessment {
+    let mut a = example::type2(catalog());
+    let c = a.criteria.iter_mut().find(|c| c.id == "CRY-03").unwrap();
+    let template = c.failures[0].clone();
+    c.failures = (0..1000)
+        .map(|i| {
+            let mut f = template.clone();
+            f.resource = format!("aws_s3_bucket.b{i:04}");
+            f
+        })
+        .collect();
+    c.deviations = (0..1000).map(|i| format!("deviation {i:04}")).collect();
+    c.rules[0].failing = (0..1000)
+        .map(|i| format!("aws_s3_bucket.f{i:04}"))
+        .collect();
+    a
+}
+
+#[test]
+fn long_lists_are_capped_for_people_and_kept_in_json() {
+    use testat_report::assessment::{LISTED, render_assessment_results, render_html};
+    let a = flood();
+    let left_out = 1000 - LISTED;
+    let md = render_markdown(&a).unwrap();
+    assert!(md.contains(&format!("… and {left_out} more failure intervals")));
+    assert!(md.contains(&format!("… and {left_out} more deviations")));
+    assert!(md.contains(&format!("(+{left_out} more)")));
+    assert!(md.contains("aws\\_s3\\_bucket.b0049") && !md.contains("aws\\_s3\\_bucket.b0050"));
+
+    let html = render_html(&a).unwrap();
+    assert!(html.contains(&format!("… and {left_out} more failure intervals")));
+    assert!(html.contains(&format!("+{left_out} more")));
+    assert!(!html.contains("aws_s3_bucket.b0050"));
+    // The 1,000 identical intervals merge into one bar of the timeline.
+    assert!(html.contains("1000 failure interval(s) from"), "merged bar");
+
+    let csv = render_csv(&a).unwrap();
+    assert!(csv.contains(&format!("(+{left_out} more)")));
+    assert!(!csv.contains("deviation 0050"));
+
+    let oscal = render_assessment_results(&a).unwrap();
+    assert!(oscal.contains(&format!("{left_out} more failure intervals")));
+    assert!(!oscal.contains("aws_s3_bucket.b0050"));
+
+    let json = render_json(&a).unwrap();
+    assert!(json.contains("aws_s3_bucket.b0999") && json.contains("deviation 0999"));
+}

@@ -217,3 +217,29 @@ fn characters_outside_winansi_become_question_marks() {
     };
     assert!(flat(&text).contains("Dienst ?? ?"));
 }
+
+#[test]
+fn long_lists_are_capped() {
+    let mut a = example();
+    let c = a.criteria.iter_mut().find(|c| c.id == "CRY-03").unwrap();
+    let template = c.failures[0].clone();
+    c.failures = (0..1000)
+        .map(|i| {
+            let mut f = template.clone();
+            f.resource = format!("aws_s3_bucket.b{i:04}");
+            f
+        })
+        .collect();
+    c.rules[0].failing = (0..1000)
+        .map(|i| format!("aws_s3_bucket.f{i:04}"))
+        .collect();
+    let pdf = render_pdf(&a).unwrap();
+    let Some(text) = pdftotext(&pdf, &[]) else {
+        return;
+    };
+    let text = flat(&text);
+    assert!(text.contains("… and 950 more failure intervals"), "{text}");
+    assert!(text.contains("(+950 more)"));
+    assert!(text.contains("aws_s3_bucket.b0049"));
+    assert!(!text.contains("aws_s3_bucket.b0050"));
+}

@@ -32,9 +32,21 @@ fn cell(text: &str) -> String {
     }
 }
 
+/// Up to [`LISTED`](super::LISTED) items joined by `separator`, then `(+N more)`:
+/// spreadsheets cap a cell at 32,767 characters.
+fn joined(items: &[String], separator: &str) -> String {
+    let (shown, left_out) = super::listed(items);
+    let mut text = shown.join(separator);
+    if left_out > 0 {
+        text.push_str(&format!("{separator}(+{left_out} more)"));
+    }
+    text
+}
+
 /// One row per criterion in catalogue order; lists inside a cell are separated by
-/// `; ` (reasons and deviations by newlines). Cells that would start a formula are
-/// prefixed with `'`.
+/// `; ` (reasons and deviations by newlines) and hold at most
+/// [`LISTED`](super::LISTED) entries. Cells that would start a formula are prefixed
+/// with `'`.
 pub fn render_csv(assessment: &Assessment) -> Result<String, ReportError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(CSV_COLUMNS)?;
@@ -82,11 +94,11 @@ pub fn render_csv(assessment: &Assessment) -> Result<String, ReportError> {
             c.scoped_out.as_deref().unwrap_or(""),
             &c.reasons.join("\n"),
             &rules.join("; "),
-            &failing.join("; "),
+            &joined(&failing, "; "),
             &evidence.join("; "),
             &exceptions.join("; "),
             &attestation,
-            &c.deviations.join("\n"),
+            &joined(&c.deviations, "\n"),
         ];
         w.write_record(row.iter().map(|t| cell(t)))?;
     }

@@ -19,7 +19,7 @@ use testat_assess::{
     ScopedOut, ServiceDescription, Status, StatusCounts, day_bounds,
 };
 
-use super::{duration, timestamp};
+use super::{duration, listed, more, timestamp};
 use crate::ReportError;
 
 const STYLE: &str = include_str!("../../templates/report.css");
@@ -443,6 +443,40 @@ fn period_view(p: &PeriodResult, criteria: &[CriterionResult], a: &Assessment) -
     }
 }
 
+/// A stretch of the timeline in which at least one interval was failing.
+struct Merged {
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    count: usize,
+    open: bool,
+}
+
+/// The union of the intervals (an open one runs to `end`), in time order.
+fn merged(failures: &[testat_assess::FailureInterval], end: DateTime<Utc>) -> Vec<Merged> {
+    let mut spans: Vec<(DateTime<Utc>, DateTime<Utc>, bool)> = failures
+        .iter()
+        .map(|f| (f.detected, f.fixed.unwrap_or(end), f.fixed.is_none()))
+        .collect();
+    spans.sort_by_key(|s| (s.0, s.1));
+    let mut out: Vec<Merged> = Vec::new();
+    for (from, to, open) in spans {
+        match out.last_mut() {
+            Some(m) if from <= m.to => {
+                m.to = m.to.max(to);
+                m.count += 1;
+                m.open |= open;
+            }
+            _ => out.push(Merged {
+                from,
+                to,
+                count: 1,
+                open,
+            }),
+        }
+    }
+    out
+}
+
 fn timeline(
     code: &str,
     title: &str,
@@ -456,38 +490,30 @@ fn timeline(
         .enumerate()
         .map(|(i, c)| {
             let y = i as f64 * (ROW_HEIGHT + ROW_GAP) + ROW_GAP;
-            // Overlapping intervals of one criterion share its lane, each a thin band.
-            let n = c.failures.len().max(1) as f64;
-            let band = (ROW_HEIGHT - 4.0) / n;
-            let bars = c
-                .failures
-                .iter()
-                .enumerate()
-                .map(|(j, f)| {
-                    let x = axis.at(f.detected);
-                    let to = f.fixed.unwrap_or(axis.end);
-                    let label = match f.fixed {
-                        Some(fixed) => format!(
-                            "{} failed on {} from {} to {} (fixed after {})",
-                            f.rule,
-                            f.resource,
-                            timestamp(&f.detected),
-                            timestamp(&fixed),
-                            f.time_to_fix_secs.map_or("?".into(), duration)
-                        ),
-                        None => format!(
-                            "{} failing on {} since {}, not fixed by the end of the period",
-                            f.rule,
-                            f.resource,
-                            timestamp(&f.detected)
-                        ),
-                    };
+            // One bar per stretch in which any interval of the criterion was failing:
+            // overlapping and touching intervals merge, so the chart stays readable
+            // (and small) whatever the number of intervals.
+            let bars = merged(&c.failures, axis.end)
+                .into_iter()
+                .map(|m| {
+                    let x = axis.at(m.from);
+                    let label = format!(
+                        "{} failure interval(s) from {} to {}{}",
+                        m.count,
+                        timestamp(&m.from),
+                        timestamp(&m.to),
+                        if m.open {
+                            ", still failing at the end of the period"
+                        } else {
+                            ""
+                        }
+                    );
                     Bar {
                         x,
-                        width: round((axis.at(to) - x).max(2.0)),
-                        y: round(y + 2.0 + j as f64 * band),
-                        height: round((band - 1.0).max(2.0)),
-                        open: f.fixed.is_none(),
+                        width: round((axis.at(m.to) - x).max(2.0)),
+                        y: round(y + 2.0),
+                        height: round(ROW_HEIGHT - 4.0),
+                        open: m.open,
                         label,
                     }
                 })
@@ -543,8 +569,10 @@ struct CriterionView {
     scoped_out: Option<String>,
     reasons: Vec<String>,
     deviations: Vec<String>,
+    more_deviations: Option<String>,
     rules: Vec<RuleView>,
     failures: Vec<FailureView>,
+    more_failures: Option<String>,
     attestation: Option<AttestationView>,
     evidence: Vec<EvidenceView>,
     exceptions: Vec<ExceptionView>,
@@ -556,7 +584,9 @@ struct RuleView {
     title: String,
     passed: usize,
     failing: Vec<String>,
+    more_failing: usize,
     excepted: Vec<String>,
+    more_excepted: usize,
     unknown: usize,
 }
 
@@ -627,7 +657,10 @@ impl CriterionView {
                 })
                 .cloned()
                 .collect(),
-            deviations: c.deviations.clone(),
+            deviations: listed(&c.deviations).0.to_vec(),
+            more_deviations: Some(listed(&c.deviations).1)
+                .filter(|n| *n > 0)
+                .map(|n| more(n, "deviations")),
             rules: c
                 .rules
                 .iter()
@@ -635,13 +668,18 @@ impl CriterionView {
                     id: r.id.clone(),
                     title: r.title.clone(),
                     passed: r.passed,
-                    failing: r.failing.clone(),
-                    excepted: r.excepted.clone(),
+                    failing: listed(&r.failing).0.to_vec(),
+                    more_failing: listed(&r.failing).1,
+                    excepted: listed(&r.excepted).0.to_vec(),
+                    more_excepted: listed(&r.excepted).1,
                     unknown: r.unknown,
                 })
                 .collect(),
-            failures: c
-                .failures
+            more_failures: Some(listed(&c.failures).1)
+                .filter(|n| *n > 0)
+                .map(|n| more(n, "failure intervals")),
+            failures: listed(&c.failures)
+                .0
                 .iter()
                 .map(|f| FailureView {
                     scope: f.scope.clone(),

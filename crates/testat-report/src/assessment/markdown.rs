@@ -9,7 +9,7 @@ use testat_assess::{
     ServiceDescription,
 };
 
-use super::{duration, timestamp};
+use super::{duration, listed, more, timestamp};
 use crate::ReportError;
 
 /// Escapes text for Markdown: backslash-escapes the characters that start markup,
@@ -171,6 +171,16 @@ pub fn render_markdown(a: &Assessment) -> Result<String, ReportError> {
     Ok(out)
 }
 
+/// Up to [`LISTED`](super::LISTED) addresses, escaped, and a count of the rest.
+fn capped(addresses: &[String]) -> String {
+    let (shown, left_out) = listed(addresses);
+    let mut text = escape(&shown.join(", "));
+    if left_out > 0 {
+        text.push_str(&format!(" (+{left_out} more)"));
+    }
+    text
+}
+
 fn list_or_none(items: &[String]) -> String {
     if items.is_empty() {
         "none".into()
@@ -197,8 +207,12 @@ fn criterion(out: &mut String, c: &CriterionResult) -> Result<(), ReportError> {
     }
     if !c.deviations.is_empty() {
         writeln!(out, "\nDeviations in the period:\n")?;
-        for d in &c.deviations {
+        let (shown, left_out) = listed(&c.deviations);
+        for d in shown {
             writeln!(out, "- {}", escape(d))?;
+        }
+        if left_out > 0 {
+            writeln!(out, "- {}", more(left_out, "deviations"))?;
         }
     }
     if !c.rules.is_empty() {
@@ -211,8 +225,8 @@ fn criterion(out: &mut String, c: &CriterionResult) -> Result<(), ReportError> {
                 escape(&r.id),
                 escape(&r.title),
                 r.passed,
-                escape(&r.failing.join(", ")),
-                escape(&r.excepted.join(", ")),
+                capped(&r.failing),
+                capped(&r.excepted),
                 r.unknown
             )?;
         }
@@ -223,7 +237,8 @@ fn criterion(out: &mut String, c: &CriterionResult) -> Result<(), ReportError> {
             "\n| Rule | Resource | Detected | Fixed | Time to detect | Time to fix |"
         )?;
         writeln!(out, "| --- | --- | --- | --- | --- | --- |")?;
-        for f in &c.failures {
+        let (shown, left_out) = listed(&c.failures);
+        for f in shown {
             writeln!(
                 out,
                 "| {} | {} | {} | {} | {} | {} |",
@@ -235,6 +250,9 @@ fn criterion(out: &mut String, c: &CriterionResult) -> Result<(), ReportError> {
                     .map_or("unknown".into(), |s| format!("at most {}", duration(s))),
                 f.time_to_fix_secs.map_or("open".into(), duration)
             )?;
+        }
+        if left_out > 0 {
+            writeln!(out, "\n{}", more(left_out, "failure intervals"))?;
         }
     }
     if let Some(a) = &c.attestation {

@@ -43,3 +43,20 @@ pub(crate) fn duration(secs: i64) -> String {
         (d, h) => format!("{d} d {h} h"),
     }
 }
+
+/// How many entries of one list per criterion (failure intervals, deviations, failing
+/// or excepted resources) the reports for people and OSCAL show; the rest is counted.
+/// A year of runs over a large estate can hold hundreds of thousands of intervals;
+/// the JSON report keeps every one.
+pub const LISTED: usize = 50;
+
+/// The first [`LISTED`] of `items`, and how many are left out.
+pub(crate) fn listed<T>(items: &[T]) -> (&[T], usize) {
+    let shown = items.len().min(LISTED);
+    (&items[..shown], items.len() - shown)
+}
+
+/// The line that stands for what [`listed`] left out.
+pub(crate) fn more(left_out: usize, what: &str) -> String {
+    format!("… and {left_out} more {what} (the JSON report lists them all)")
+}

@@ -28,6 +28,7 @@ use testat_catalog::{OSCAL_VERSION, TESTAT_NS, control_id};
 use uuid::Uuid;
 
 use super::markdown::escape;
+use super::{listed, more};
 use crate::ReportError;
 
 /// The assessment as an OSCAL 1.1.2 `assessment-results` document: pretty-printed
@@ -219,7 +220,11 @@ fn bullets(out: &mut String, heading: &str, items: &[String]) {
     }
     out.push_str(heading);
     out.push_str("\n\n");
-    let list: Vec<String> = items.iter().map(|i| format!("- {}", escape(i))).collect();
+    let (shown, left_out) = listed(items);
+    let mut list: Vec<String> = shown.iter().map(|i| format!("- {}", escape(i))).collect();
+    if left_out > 0 {
+        list.push(format!("- {}", more(left_out, "entries")));
+    }
     out.push_str(&list.join("\n"));
 }
 
@@ -694,7 +699,36 @@ impl<'a> Doc<'a> {
             );
             out.push((uuid, o));
         }
-        for f in &c.failures {
+        let (shown, left_out) = listed(&c.failures);
+        if left_out > 0 {
+            let uuid = self.uuid(&["failures-not-listed", &c.id]);
+            let rest = &c.failures[shown.len()..];
+            let open = rest.iter().filter(|f| f.fixed.is_none()).count();
+            let o = observation(
+                uuid,
+                format!("{}: {left_out} more failure intervals", c.id),
+                format!(
+                    "{left_out} failure intervals of {} beyond the {} listed ({open} not fixed by \
+                     the end of the period); the JSON report lists them all.",
+                    c.id,
+                    shown.len()
+                ),
+                "TEST",
+                if open > 0 { "finding" } else { "historic" },
+                rest.iter()
+                    .map(|f| f.detected)
+                    .min()
+                    .unwrap_or(a.generated_at),
+                [
+                    prop("criterion", &c.id),
+                    prop("intervals", left_out),
+                    prop("open", open),
+                ],
+                None,
+            );
+            out.push((uuid, o));
+        }
+        for f in shown {
             let uuid = self.uuid(&[
                 "failure",
                 &c.id,

@@ -21,7 +21,7 @@ use self::layout::{
     ACCENT, Align, BODY, Column, Doc, INK, MARGIN_X, MUTED, PAGE_H, PAGE_W, RULE, Rgb, SMALL, Span,
     TEXT_W, WHITE, b, i, leading, m, r, wrap,
 };
-use super::{duration, timestamp};
+use super::{duration, listed, more, timestamp};
 use crate::ReportError;
 
 const NO_SERVICE: &str = "(no [service] in testat.toml)";
@@ -594,7 +594,11 @@ fn criterion(doc: &mut Doc, c: &CriterionResult) {
 
     if !c.deviations.is_empty() {
         doc.heading(3, "Deviations in the period");
-        let items: Vec<Vec<Span>> = c.deviations.iter().map(|x| vec![r(x)]).collect();
+        let (shown, left_out) = listed(&c.deviations);
+        let mut items: Vec<Vec<Span>> = shown.iter().map(|x| vec![r(x)]).collect();
+        if left_out > 0 {
+            items.push(vec![r(more(left_out, "deviations"))]);
+        }
         doc.bullets(&items, 0.0, BODY);
     }
     if !c.rules.is_empty() {
@@ -606,8 +610,8 @@ fn criterion(doc: &mut Doc, c: &CriterionResult) {
                 vec![
                     vec![m(&x.id), r(" "), r(&x.title)],
                     vec![r(x.passed.to_string())],
-                    vec![m(x.failing.join(", "))],
-                    vec![m(x.excepted.join(", "))],
+                    vec![m(capped(&x.failing))],
+                    vec![m(capped(&x.excepted))],
                     vec![r(x.unknown.to_string())],
                 ]
             })
@@ -626,8 +630,8 @@ fn criterion(doc: &mut Doc, c: &CriterionResult) {
     }
     if !c.failures.is_empty() {
         doc.heading(3, "Failure intervals");
-        let rows: Vec<Vec<Vec<Span>>> = c
-            .failures
+        let (shown, left_out) = listed(&c.failures);
+        let rows: Vec<Vec<Vec<Span>>> = shown
             .iter()
             .map(|f| {
                 vec![
@@ -654,6 +658,9 @@ fn criterion(doc: &mut Doc, c: &CriterionResult) {
             &rows,
             SMALL,
         );
+        if left_out > 0 {
+            doc.paragraph(&[r(more(left_out, "failure intervals"))], 0.0, SMALL, MUTED);
+        }
     }
     if let Some(at) = &c.attestation {
         doc.space(2.0);
@@ -814,4 +821,14 @@ pub fn render_handout_pdf(h: &CustomerHandout) -> Result<Vec<u8>, ReportError> {
     );
     let producer = format!("Testat {}", h.tool_version);
     Ok(doc.finish(&title, &producer, &h.generated_at))
+}
+
+/// Up to [`LISTED`](super::LISTED) addresses and a count of the rest.
+fn capped(addresses: &[String]) -> String {
+    let (shown, left_out) = listed(addresses);
+    let mut text = shown.join(", ");
+    if left_out > 0 {
+        text.push_str(&format!(" (+{left_out} more)"));
+    }
+    text
 }
