@@ -18,7 +18,11 @@ use std::sync::OnceLock;
 use serde_json::Value;
 use support::testat;
 
-/// `testat` in `dir`, with the clock at `now`.
+/// Where a test directory names its PostgreSQL database; without it, the store is the
+/// SQLite file in `.testat/`.
+const DB_URL_FILE: &str = "db-url";
+
+/// `testat` in `dir`, with the clock at `now`, on the directory's store.
 fn at(dir: &Path, now: &str) -> assert_cmd::Command {
     let mut command = testat();
     command
@@ -26,6 +30,9 @@ fn at(dir: &Path, now: &str) -> assert_cmd::Command {
         .env("TESTAT_NOW", now)
         .env("TESTAT_ACTOR", "alice")
         .env_remove("TESTAT_DATABASE_URL");
+    if let Ok(url) = std::fs::read_to_string(dir.join(DB_URL_FILE)) {
+        command.env("TESTAT_DATABASE_URL", url.trim());
+    }
     command
 }
 
@@ -110,101 +117,106 @@ fn scan(dir: &Path, now: &str, privileged: bool) {
     );
 }
 
-/// The month of March 2026, built once and shared by the tests (read-only after).
+/// The month of March 2026 on SQLite, built once and shared by the tests (read-only
+/// after).
 fn month() -> &'static Path {
     static STORE: OnceLock<tempfile::TempDir> = OnceLock::new();
     STORE
         .get_or_init(|| {
             let dir = tempfile::tempdir().unwrap();
-            let d = dir.path();
-            std::fs::create_dir(d.join("k8s")).unwrap();
-            std::fs::write(d.join("testat.toml"), CONFIG).unwrap();
-            at(d, "2026-02-20T09:00:00Z").arg("init").assert().success();
-            // Baseline before the period; then the runs of March.
-            scan(d, "2026-02-28T06:00:00Z", false);
-            scan(d, "2026-03-01T06:00:00Z", false);
-            scan(d, "2026-03-03T06:00:00Z", true); // detected: 48 h after the last good run
-            scan(d, "2026-03-05T06:00:00Z", false); // fixed after 48 h
-            // No run for a week: a gap longer than the 3 days allowed.
-            scan(d, "2026-03-12T06:00:00Z", false);
-            scan(d, "2026-03-14T06:00:00Z", false);
-            scan(d, "2026-03-17T06:00:00Z", false);
-            // Privileged again, excepted until 25 March, failing once that lapses.
-            std::fs::write(d.join("testat.toml"), format!("{CONFIG}{EXCEPTION}")).unwrap();
-            for day in [20, 23, 25, 26, 29, 31] {
-                scan(d, &format!("2026-03-{day}T06:00:00Z"), true);
-            }
-            // Manual criteria: an attestation whose review is never done, evidence
-            // that expires in the period, a review done two days late.
-            at(d, "2026-02-21T10:00:00Z")
-                .args(["attest", "OIS-01", "--status", "implemented"])
-                .args(["--statement", "ISMS certified", "--owner", "CISO"])
-                .args(["--next-review", "2026-03-15"])
-                .assert()
-                .success();
-            at(d, "2026-02-21T10:00:00Z")
-                .args(["evidence", "add", "--note", "ISO 27001 certificate"])
-                .args(["--criterion", "OIS-01", "--effective", "2025-04-01"])
-                .args(["--valid-until", "2026-03-20"])
-                .assert()
-                .success();
-            at(d, "2026-02-21T10:00:00Z")
-                .args(["attest", "OIS-02", "--status", "implemented"])
-                .args(["--statement", "roles defined", "--owner", "CISO"])
-                .args(["--next-review", "2026-03-10"])
-                .assert()
-                .success();
-            at(d, "2026-03-12T10:00:00Z")
-                .args(["attest", "OIS-02", "--status", "implemented"])
-                .args(["--statement", "roles reviewed", "--owner", "CISO"])
-                .args(["--next-review", "2027-03-10"])
-                .assert()
-                .success();
-            at(d, "2026-02-21T10:00:00Z")
-                .args(["evidence", "add", "--note", "role matrix"])
-                .args(["--criterion", "OIS-02", "--effective", "2026-01-01"])
-                .assert()
-                .success();
-            // A request from an agency, rejected after legal review, customer told.
-            let inquiry = |now: &str, args: &[&str]| {
-                at(d, now).arg("inquiry").args(args).assert().success();
-            };
-            inquiry(
-                "2026-03-02T09:00:00Z",
-                &[
-                    "add",
-                    "--received",
-                    "2026-03-02",
-                    "--channel",
-                    "letter",
-                    "--authority",
-                    "Staatsanwaltschaft Berlin",
-                    "--country",
-                    "DE",
-                    "--legal-basis",
-                    "§ 100a StPO",
-                    "--kind",
-                    "data-disclosure",
-                    "--handler",
-                    "Jo (legal)",
-                ],
-            );
-            inquiry(
-                "2026-03-03T09:00:00Z",
-                &["advance", "1", "--to", "legal-review"],
-            );
-            inquiry(
-                "2026-03-05T09:00:00Z",
-                &["advance", "1", "--to", "rejected"],
-            );
-            inquiry(
-                "2026-03-06T09:00:00Z",
-                &["notify", "1", "--date", "2026-03-06", "--how", "e-mail"],
-            );
-            inquiry("2026-03-06T10:00:00Z", &["close", "1", "--note", "done"]);
+            build_month(dir.path());
             dir
         })
         .path()
+}
+
+/// Records the month of March 2026 through the CLI into the store of `d`.
+fn build_month(d: &Path) {
+    std::fs::create_dir(d.join("k8s")).unwrap();
+    std::fs::write(d.join("testat.toml"), CONFIG).unwrap();
+    at(d, "2026-02-20T09:00:00Z").arg("init").assert().success();
+    // Baseline before the period; then the runs of March.
+    scan(d, "2026-02-28T06:00:00Z", false);
+    scan(d, "2026-03-01T06:00:00Z", false);
+    scan(d, "2026-03-03T06:00:00Z", true); // detected: 48 h after the last good run
+    scan(d, "2026-03-05T06:00:00Z", false); // fixed after 48 h
+    // No run for a week: a gap longer than the 3 days allowed.
+    scan(d, "2026-03-12T06:00:00Z", false);
+    scan(d, "2026-03-14T06:00:00Z", false);
+    scan(d, "2026-03-17T06:00:00Z", false);
+    // Privileged again, excepted until 25 March, failing once that lapses.
+    std::fs::write(d.join("testat.toml"), format!("{CONFIG}{EXCEPTION}")).unwrap();
+    for day in [20, 23, 25, 26, 29, 31] {
+        scan(d, &format!("2026-03-{day}T06:00:00Z"), true);
+    }
+    // Manual criteria: an attestation whose review is never done, evidence
+    // that expires in the period, a review done two days late.
+    at(d, "2026-02-21T10:00:00Z")
+        .args(["attest", "OIS-01", "--status", "implemented"])
+        .args(["--statement", "ISMS certified", "--owner", "CISO"])
+        .args(["--next-review", "2026-03-15"])
+        .assert()
+        .success();
+    at(d, "2026-02-21T10:00:00Z")
+        .args(["evidence", "add", "--note", "ISO 27001 certificate"])
+        .args(["--criterion", "OIS-01", "--effective", "2025-04-01"])
+        .args(["--valid-until", "2026-03-20"])
+        .assert()
+        .success();
+    at(d, "2026-02-21T10:00:00Z")
+        .args(["attest", "OIS-02", "--status", "implemented"])
+        .args(["--statement", "roles defined", "--owner", "CISO"])
+        .args(["--next-review", "2026-03-10"])
+        .assert()
+        .success();
+    at(d, "2026-03-12T10:00:00Z")
+        .args(["attest", "OIS-02", "--status", "implemented"])
+        .args(["--statement", "roles reviewed", "--owner", "CISO"])
+        .args(["--next-review", "2027-03-10"])
+        .assert()
+        .success();
+    at(d, "2026-02-21T10:00:00Z")
+        .args(["evidence", "add", "--note", "role matrix"])
+        .args(["--criterion", "OIS-02", "--effective", "2026-01-01"])
+        .assert()
+        .success();
+    // A request from an agency, rejected after legal review, customer told.
+    let inquiry = |now: &str, args: &[&str]| {
+        at(d, now).arg("inquiry").args(args).assert().success();
+    };
+    inquiry(
+        "2026-03-02T09:00:00Z",
+        &[
+            "add",
+            "--received",
+            "2026-03-02",
+            "--channel",
+            "letter",
+            "--authority",
+            "Staatsanwaltschaft Berlin",
+            "--country",
+            "DE",
+            "--legal-basis",
+            "§ 100a StPO",
+            "--kind",
+            "data-disclosure",
+            "--handler",
+            "Jo (legal)",
+        ],
+    );
+    inquiry(
+        "2026-03-03T09:00:00Z",
+        &["advance", "1", "--to", "legal-review"],
+    );
+    inquiry(
+        "2026-03-05T09:00:00Z",
+        &["advance", "1", "--to", "rejected"],
+    );
+    inquiry(
+        "2026-03-06T09:00:00Z",
+        &["notify", "1", "--date", "2026-03-06", "--how", "e-mail"],
+    );
+    inquiry("2026-03-06T10:00:00Z", &["close", "1", "--note", "done"]);
 }
 
 const AFTER: &str = "2026-04-02T09:00:00Z";
@@ -582,4 +594,52 @@ fn the_customer_handout_lists_customer_duties_and_the_scope() {
         .filter(|c| !c.customer_part.trim().is_empty())
         .count();
     assert_eq!(duties, expected);
+}
+
+/// The same month recorded into PostgreSQL gives the same Type 2 assessment, to the
+/// byte, as on SQLite.
+#[test]
+fn type_2_on_postgresql_equals_sqlite() {
+    let Ok(admin) = std::env::var("TESTAT_TEST_POSTGRES_URL") else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("TESTAT_TEST_POSTGRES_URL is not set, and CI=true (.ci/run starts a server)");
+        }
+        testat_test_support::announce_skip(
+            "the PostgreSQL assessment test (set TESTAT_TEST_POSTGRES_URL, as .ci/run does)",
+        );
+        return;
+    };
+    let name = format!("testat_cli_assess_{}", std::process::id());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        use sqlx::{Connection, Executor};
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&admin).await.unwrap();
+        conn.execute(format!("DROP DATABASE IF EXISTS {name}").as_str())
+            .await
+            .unwrap();
+        conn.execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
+    });
+    let base = admin.rsplit_once('/').unwrap().0;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(DB_URL_FILE), format!("{base}/{name}")).unwrap();
+    build_month(dir.path());
+    let mut args = TYPE2.to_vec();
+    args.extend(["--sample", "4", "--seed", "11"]);
+    let on_postgres = run_json(dir.path(), AFTER, &args);
+    let on_sqlite = run_json(month(), AFTER, &args);
+    assert_eq!(
+        criterion(&on_postgres, "OPS-23")["failures"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(on_postgres, on_sqlite);
 }
