@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 use testat_rules::Exception;
 
 use crate::{Result, Stamp, Store, StoreError, audit, micros, next_id};
@@ -50,7 +50,7 @@ pub struct NewAttestation {
 }
 
 /// A recorded attestation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Attestation {
     /// Its ID (later attestations of a criterion have larger IDs).
     pub id: i64,
@@ -74,7 +74,7 @@ pub struct Attestation {
 pub type NewStoredException = Exception;
 
 /// An exception held in the store.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct StoredException {
     /// Its ID.
     pub id: i64,
@@ -210,29 +210,11 @@ pub(crate) async fn select_attestations(
         "SELECT id, criterion, status, statement, owner, next_review, attested_by, attested_at FROM attestations {} ORDER BY id",
         if id.is_some() { "WHERE id = $1" } else { "" }
     );
-    let mut query = sqlx::query(&sql);
+    let mut query = sqlx::query_as(&sql);
     if let Some(id) = id {
         query = query.bind(id);
     }
-    let rows = query
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(|e| store.err(&e))?;
-    rows.iter()
-        .map(|r| {
-            Ok(Attestation {
-                id: r.try_get("id")?,
-                criterion: r.try_get("criterion")?,
-                status: r.try_get("status")?,
-                statement: r.try_get("statement")?,
-                owner: r.try_get("owner")?,
-                next_review: r.try_get("next_review")?,
-                attested_by: r.try_get("attested_by")?,
-                attested_at: r.try_get("attested_at")?,
-            })
-        })
-        .collect::<std::result::Result<_, sqlx::Error>>()
-        .map_err(|e| store.err(&e))
+    query.fetch_all(&mut *conn).await.map_err(|e| store.err(&e))
 }
 
 pub(crate) async fn select_exceptions(
@@ -244,30 +226,11 @@ pub(crate) async fn select_exceptions(
         "SELECT id, rule, resource, justification, approved_by, risk_owner, expires, added_by, added_at FROM exceptions {} ORDER BY id",
         if id.is_some() { "WHERE id = $1" } else { "" }
     );
-    let mut query = sqlx::query(&sql);
+    let mut query = sqlx::query_as(&sql);
     if let Some(id) = id {
         query = query.bind(id);
     }
-    let rows = query
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(|e| store.err(&e))?;
-    rows.iter()
-        .map(|r| {
-            Ok(StoredException {
-                id: r.try_get("id")?,
-                rule: r.try_get("rule")?,
-                resource: r.try_get("resource")?,
-                justification: r.try_get("justification")?,
-                approved_by: r.try_get("approved_by")?,
-                risk_owner: r.try_get("risk_owner")?,
-                expires: r.try_get("expires")?,
-                added_by: r.try_get("added_by")?,
-                added_at: r.try_get("added_at")?,
-            })
-        })
-        .collect::<std::result::Result<_, sqlx::Error>>()
-        .map_err(|e| store.err(&e))
+    query.fetch_all(&mut *conn).await.map_err(|e| store.err(&e))
 }
 
 pub(crate) async fn attestation_payload(

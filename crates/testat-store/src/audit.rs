@@ -9,7 +9,7 @@ use crate::{Result, Stamp, Store, StoreError, micros, sha256_hex};
 pub(crate) const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// One entry of the audit log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct AuditEvent {
     /// Position in the chain, from 1 without gaps.
     pub seq: i64,
@@ -155,30 +155,14 @@ impl Store {
         from: Option<i64>,
         to: Option<i64>,
     ) -> Result<Vec<AuditEvent>> {
-        let rows = sqlx::query(
+        sqlx::query_as(
             "SELECT seq, at, actor, action, object, payload, payload_sha256, prev_hash, hash FROM audit_events WHERE at >= $1 AND at < $2 ORDER BY seq",
         )
         .bind(from.unwrap_or(i64::MIN))
         .bind(to.unwrap_or(i64::MAX))
         .fetch_all(self.pool())
         .await
-        .map_err(|e| self.err(&e))?;
-        rows.iter()
-            .map(|r| {
-                Ok(AuditEvent {
-                    seq: r.try_get("seq")?,
-                    at: r.try_get("at")?,
-                    actor: r.try_get("actor")?,
-                    action: r.try_get("action")?,
-                    object: r.try_get("object")?,
-                    payload: r.try_get("payload")?,
-                    payload_sha256: r.try_get("payload_sha256")?,
-                    prev_hash: r.try_get("prev_hash")?,
-                    hash: r.try_get("hash")?,
-                })
-            })
-            .collect::<std::result::Result<_, sqlx::Error>>()
-            .map_err(|e| self.err(&e))
+        .map_err(|e| self.err(&e))
     }
 }
 

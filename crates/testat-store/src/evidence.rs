@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use crate::{Result, Stamp, Store, StoreError, audit, micros, next_id};
 
@@ -52,7 +52,7 @@ pub struct NewEvidence {
 }
 
 /// Stored evidence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Evidence {
     /// Its ID.
     pub id: i64,
@@ -75,6 +75,7 @@ pub struct Evidence {
     /// Valid until (YYYY-MM-DD).
     pub valid_until: Option<String>,
     /// Criterion IDs, sorted.
+    #[sqlx(skip)]
     pub criteria: Vec<String>,
     /// Who added it.
     pub added_by: String,
@@ -444,34 +445,13 @@ pub(crate) async fn select_evidence(
         "SELECT id, kind, sha256, name, size, media_type, url, note, effective, valid_until, added_by, added_at FROM evidence {} ORDER BY id",
         if id.is_some() { "WHERE id = $1" } else { "" }
     );
-    let mut query = sqlx::query(&sql);
+    let mut query = sqlx::query_as(&sql);
     if let Some(id) = id {
         query = query.bind(id);
     }
-    let rows = query
+    let mut out: Vec<Evidence> = query
         .fetch_all(&mut *conn)
         .await
-        .map_err(|e| store.err(&e))?;
-    let mut out: Vec<Evidence> = rows
-        .iter()
-        .map(|r| {
-            Ok(Evidence {
-                id: r.try_get("id")?,
-                kind: r.try_get("kind")?,
-                sha256: r.try_get("sha256")?,
-                name: r.try_get("name")?,
-                size: r.try_get("size")?,
-                media_type: r.try_get("media_type")?,
-                url: r.try_get("url")?,
-                note: r.try_get("note")?,
-                effective: r.try_get("effective")?,
-                valid_until: r.try_get("valid_until")?,
-                criteria: Vec::new(),
-                added_by: r.try_get("added_by")?,
-                added_at: r.try_get("added_at")?,
-            })
-        })
-        .collect::<std::result::Result<_, sqlx::Error>>()
         .map_err(|e| store.err(&e))?;
     let sql = format!(
         "SELECT evidence_id, criterion FROM evidence_criteria {}",
@@ -481,19 +461,17 @@ pub(crate) async fn select_evidence(
             ""
         }
     );
-    let mut query = sqlx::query(&sql);
+    let mut query = sqlx::query_as(&sql);
     if let Some(id) = id {
         query = query.bind(id);
     }
-    let rows = query
+    let rows: Vec<(i64, String)> = query
         .fetch_all(&mut *conn)
         .await
         .map_err(|e| store.err(&e))?;
     let mut by_id: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
-    for r in &rows {
-        let eid: i64 = r.try_get("evidence_id").map_err(|e| store.err(&e))?;
-        let c: String = r.try_get("criterion").map_err(|e| store.err(&e))?;
-        by_id.entry(eid).or_default().push(c);
+    for (eid, criterion) in rows {
+        by_id.entry(eid).or_default().push(criterion);
     }
     for e in &mut out {
         if let Some(mut c) = by_id.remove(&e.id) {

@@ -127,7 +127,7 @@ pub struct Inquiry {
 }
 
 /// One step in a request's history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct InquiryEvent {
     /// Its ID (store-wide, increasing).
     pub id: i64,
@@ -634,33 +634,11 @@ async fn select_events(
             String::new()
         }
     );
-    let mut query = sqlx::query(&sql);
+    let mut query = sqlx::query_as(&sql);
     if let Some(id) = id {
         query = query.bind(id);
     }
-    let rows = query
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(|e| store.err(&e))?;
-    rows.iter()
-        .map(|r| {
-            Ok(InquiryEvent {
-                id: r.try_get("id")?,
-                inquiry_id: r.try_get("inquiry_id")?,
-                kind: r.try_get("kind")?,
-                from_state: r.try_get("from_state")?,
-                to_state: r.try_get("to_state")?,
-                note: r.try_get("note")?,
-                notified_on: r.try_get("notified_on")?,
-                notified_how: r.try_get("notified_how")?,
-                bar_reason: r.try_get("bar_reason")?,
-                bar_review: r.try_get("bar_review")?,
-                actor: r.try_get("actor")?,
-                at: r.try_get("at")?,
-            })
-        })
-        .collect::<std::result::Result<_, sqlx::Error>>()
-        .map_err(|e| store.err(&e))
+    query.fetch_all(&mut *conn).await.map_err(|e| store.err(&e))
 }
 
 async fn load(

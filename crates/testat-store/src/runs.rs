@@ -9,12 +9,12 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use crate::{Result, Stamp, Store, StoreError, audit, micros, next_id, sha256_hex};
 
 /// One input file of a run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct RunInput {
     /// The path as given.
     pub path: String,
@@ -66,7 +66,7 @@ pub struct NewRun {
 }
 
 /// A recorded run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Run {
     /// Its ID.
     pub id: i64,
@@ -101,7 +101,7 @@ pub struct Run {
 }
 
 /// Per-criterion counts of one run.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct CriterionCounts {
     /// The criterion ID.
     pub criterion: String,
@@ -116,7 +116,7 @@ pub struct CriterionCounts {
 }
 
 /// A finding whose outcome changed (`None`: absent).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct FindingChange {
     /// The run where it changed (for a diff: the later run).
     pub run_id: i64,
@@ -125,13 +125,15 @@ pub struct FindingChange {
     /// Resource address.
     pub address: String,
     /// Outcome before.
+    #[sqlx(rename = "old_outcome")]
     pub old: Option<String>,
     /// Outcome after.
+    #[sqlx(rename = "new_outcome")]
     pub new: Option<String>,
 }
 
 /// A finding as of some run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct StoredFinding {
     /// Rule ID.
     pub rule: String,
@@ -142,7 +144,7 @@ pub struct StoredFinding {
 }
 
 /// A criterion that failed in a period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct CriterionFailure {
     /// The criterion ID.
     pub criterion: String,
@@ -263,20 +265,16 @@ impl Store {
 
         let mut tx = self.begin_write().await?;
         let id = next_id(self, &mut tx, "runs", "id").await?;
-        let current =
-            sqlx::query("SELECT rule, address, outcome FROM current_findings WHERE scope = $1")
+        let current: Vec<(String, String, String)> =
+            sqlx::query_as("SELECT rule, address, outcome FROM current_findings WHERE scope = $1")
                 .bind(run.scope.as_str())
                 .fetch_all(&mut *tx)
                 .await
                 .map_err(|e| self.err(&e))?;
-        let mut before: HashMap<(String, String), String> = HashMap::with_capacity(current.len());
-        for row in &current {
-            let rule: String = row.try_get("rule").map_err(|e| self.err(&e))?;
-            let address: String = row.try_get("address").map_err(|e| self.err(&e))?;
-            let outcome: String = row.try_get("outcome").map_err(|e| self.err(&e))?;
-            before.insert((rule, address), outcome);
-        }
-        drop(current);
+        let mut before: HashMap<(String, String), String> = current
+            .into_iter()
+            .map(|(rule, address, outcome)| ((rule, address), outcome))
+            .collect();
         let mut changes: Vec<Vec<Val>> = Vec::new();
         let mut inserts: Vec<Vec<Val>> = Vec::new();
         let mut updates: Vec<(&str, &str, &str)> = Vec::new();
@@ -475,8 +473,8 @@ impl Store {
     /// Every finding as it stood at run `id`.
     pub async fn findings_at(&self, id: i64) -> Result<Vec<StoredFinding>> {
         let run = self.run(id).await?;
-        let rows = sqlx::query(
-            "SELECT c.rule, c.address, c.new_outcome FROM finding_changes c
+        let mut findings: Vec<StoredFinding> = sqlx::query_as(
+            "SELECT c.rule, c.address, c.new_outcome AS outcome FROM finding_changes c
              JOIN (SELECT f.rule, f.address, MAX(f.run_id) AS last FROM finding_changes f
                    JOIN runs r ON r.id = f.run_id
                    WHERE r.scope = $1 AND f.run_id <= $2 GROUP BY f.rule, f.address) l
@@ -488,20 +486,8 @@ impl Store {
         .fetch_all(self.pool())
         .await
         .map_err(|e| self.err(&e))?;
-        rows.iter()
-            .map(|r| {
-                Ok(StoredFinding {
-                    rule: r.try_get("rule")?,
-                    address: r.try_get("address")?,
-                    outcome: r.try_get("new_outcome")?,
-                })
-            })
-            .collect::<std::result::Result<Vec<_>, sqlx::Error>>()
-            .map(|mut v| {
-                v.sort_by(|a, b| (&a.rule, &a.address).cmp(&(&b.rule, &b.address)));
-                v
-            })
-            .map_err(|e| self.err(&e))
+        findings.sort_by(|a, b| (&a.rule, &a.address).cmp(&(&b.rule, &b.address)));
+        Ok(findings)
     }
 
     /// Findings whose outcome differs between run `a` and run `b` (`old` is at `a`,
@@ -536,8 +522,9 @@ impl Store {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<CriterionFailure>> {
-        let rows = sqlx::query(
-            "SELECT c.criterion, MIN(r.started_at) AS first_at, MAX(r.started_at) AS last_at, COUNT(*) AS n
+        sqlx::query_as(
+            "SELECT c.criterion, MIN(r.started_at) AS first_failed_at,
+                    MAX(r.started_at) AS last_failed_at, COUNT(*) AS failed_runs
              FROM runs r JOIN run_criteria c ON c.run_id = r.id
              WHERE r.started_at >= $1 AND r.started_at < $2 AND c.failed > 0
              GROUP BY c.criterion ORDER BY c.criterion",
@@ -546,18 +533,7 @@ impl Store {
         .bind(micros(to))
         .fetch_all(self.pool())
         .await
-        .map_err(|e| self.err(&e))?;
-        rows.iter()
-            .map(|r| {
-                Ok(CriterionFailure {
-                    criterion: r.try_get("criterion")?,
-                    first_failed_at: r.try_get("first_at")?,
-                    last_failed_at: r.try_get("last_at")?,
-                    failed_runs: r.try_get("n")?,
-                })
-            })
-            .collect::<std::result::Result<_, sqlx::Error>>()
-            .map_err(|e| self.err(&e))
+        .map_err(|e| self.err(&e))
     }
 }
 
@@ -570,61 +546,24 @@ async fn select_runs(
     let sql = format!(
         "SELECT id, scope, started_at, finished_at, actor, tool_version, catalog_version, ruleset_sha256, rule_count, resource_count, passed, failed, excepted, other, changed FROM runs {tail}"
     );
-    let mut query = sqlx::query(&sql);
+    let mut query = sqlx::query_as(&sql);
     if let Some(id) = id {
         query = query.bind(id);
     }
-    let rows = query
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(|e| store.err(&e))?;
-    rows.iter()
-        .map(|r| {
-            Ok(Run {
-                id: r.try_get("id")?,
-                scope: r.try_get("scope")?,
-                started_at: r.try_get("started_at")?,
-                finished_at: r.try_get("finished_at")?,
-                actor: r.try_get("actor")?,
-                tool_version: r.try_get("tool_version")?,
-                catalog_version: r.try_get("catalog_version")?,
-                ruleset_sha256: r.try_get("ruleset_sha256")?,
-                rule_count: r.try_get("rule_count")?,
-                resource_count: r.try_get("resource_count")?,
-                passed: r.try_get("passed")?,
-                failed: r.try_get("failed")?,
-                excepted: r.try_get("excepted")?,
-                other: r.try_get("other")?,
-                changed: r.try_get("changed")?,
-            })
-        })
-        .collect::<std::result::Result<_, sqlx::Error>>()
-        .map_err(|e| store.err(&e))
+    query.fetch_all(&mut *conn).await.map_err(|e| store.err(&e))
 }
 
 async fn select_inputs(store: &Store, conn: &mut AnyConnection, id: i64) -> Result<Vec<RunInput>> {
-    let rows = sqlx::query(
+    let mut inputs: Vec<RunInput> = sqlx::query_as(
         "SELECT path, kind, sha256, size FROM run_inputs WHERE run_id = $1 ORDER BY path",
     )
     .bind(id)
     .fetch_all(&mut *conn)
     .await
     .map_err(|e| store.err(&e))?;
-    rows.iter()
-        .map(|r| {
-            Ok(RunInput {
-                path: r.try_get("path")?,
-                kind: r.try_get("kind")?,
-                sha256: r.try_get("sha256")?,
-                size: r.try_get("size")?,
-            })
-        })
-        .collect::<std::result::Result<Vec<_>, sqlx::Error>>()
-        .map(|mut v| {
-            v.sort_by(|a, b| a.path.cmp(&b.path));
-            v
-        })
-        .map_err(|e| store.err(&e))
+    // Byte order, whatever the database's collation.
+    inputs.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(inputs)
 }
 
 async fn select_criteria(
@@ -632,27 +571,15 @@ async fn select_criteria(
     conn: &mut AnyConnection,
     id: i64,
 ) -> Result<Vec<CriterionCounts>> {
-    let rows = sqlx::query("SELECT criterion, passed, failed, excepted, other FROM run_criteria WHERE run_id = $1 ORDER BY criterion")
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(|e| store.err(&e))?;
-    rows.iter()
-        .map(|r| {
-            Ok(CriterionCounts {
-                criterion: r.try_get("criterion")?,
-                passed: r.try_get("passed")?,
-                failed: r.try_get("failed")?,
-                excepted: r.try_get("excepted")?,
-                other: r.try_get("other")?,
-            })
-        })
-        .collect::<std::result::Result<Vec<_>, sqlx::Error>>()
-        .map(|mut v| {
-            v.sort_by(|a, b| a.criterion.cmp(&b.criterion));
-            v
-        })
-        .map_err(|e| store.err(&e))
+    let mut criteria: Vec<CriterionCounts> = sqlx::query_as(
+        "SELECT criterion, passed, failed, excepted, other FROM run_criteria WHERE run_id = $1 ORDER BY criterion",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(|e| store.err(&e))?;
+    criteria.sort_by(|a, b| a.criterion.cmp(&b.criterion));
+    Ok(criteria)
 }
 
 async fn select_changes(
@@ -660,27 +587,15 @@ async fn select_changes(
     conn: &mut AnyConnection,
     id: i64,
 ) -> Result<Vec<FindingChange>> {
-    let rows = sqlx::query("SELECT rule, address, old_outcome, new_outcome FROM finding_changes WHERE run_id = $1 ORDER BY rule, address")
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(|e| store.err(&e))?;
-    rows.iter()
-        .map(|r| {
-            Ok(FindingChange {
-                run_id: id,
-                rule: r.try_get("rule")?,
-                address: r.try_get("address")?,
-                old: r.try_get("old_outcome")?,
-                new: r.try_get("new_outcome")?,
-            })
-        })
-        .collect::<std::result::Result<Vec<_>, sqlx::Error>>()
-        .map(|mut v| {
-            v.sort_by(|a, b| (&a.rule, &a.address).cmp(&(&b.rule, &b.address)));
-            v
-        })
-        .map_err(|e| store.err(&e))
+    let mut changes: Vec<FindingChange> = sqlx::query_as(
+        "SELECT run_id, rule, address, old_outcome, new_outcome FROM finding_changes WHERE run_id = $1 ORDER BY rule, address",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(|e| store.err(&e))?;
+    changes.sort_by(|a, b| (&a.rule, &a.address).cmp(&(&b.rule, &b.address)));
+    Ok(changes)
 }
 
 /// The canonical JSON of run `id` (its row, inputs, criteria and a hash of its

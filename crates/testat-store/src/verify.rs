@@ -205,19 +205,17 @@ impl Store {
         drop(conn);
         for (scope, last) in last_runs {
             let replayed = self.findings_at(last).await?;
-            let rows =
-                sqlx::query("SELECT rule, address, outcome FROM current_findings WHERE scope = $1")
-                    .bind(scope.as_str())
-                    .fetch_all(self.pool())
-                    .await
-                    .map_err(|e| self.err(&e))?;
-            let mut current = BTreeMap::new();
-            for r in &rows {
-                let rule: String = r.try_get("rule").map_err(|e| self.err(&e))?;
-                let address: String = r.try_get("address").map_err(|e| self.err(&e))?;
-                let outcome: String = r.try_get("outcome").map_err(|e| self.err(&e))?;
-                current.insert((rule, address), outcome);
-            }
+            let rows: Vec<(String, String, String)> = sqlx::query_as(
+                "SELECT rule, address, outcome FROM current_findings WHERE scope = $1",
+            )
+            .bind(scope.as_str())
+            .fetch_all(self.pool())
+            .await
+            .map_err(|e| self.err(&e))?;
+            let current: BTreeMap<_, _> = rows
+                .into_iter()
+                .map(|(rule, address, outcome)| ((rule, address), outcome))
+                .collect();
             let replayed: BTreeMap<_, _> = replayed
                 .into_iter()
                 .map(|f| ((f.rule, f.address), f.outcome))
