@@ -43,7 +43,7 @@ impl Snapshot {
 
 /// Reads what was recorded at or before `until`: the latest run of each scope,
 /// attestations, evidence and exceptions, and the register's verdicts on `day` over
-/// the requests received by then.
+/// the requests as they stood at `until`.
 pub async fn gather_snapshot(
     store: &Store,
     rules: &BTreeMap<String, RuleInfo>,
@@ -93,8 +93,18 @@ pub async fn gather_snapshot(
         .filter(|e| before(e.added_at))
         .map(testat_store::StoredException::to_exception)
         .collect();
-    let mut records = store.inquiries().await?;
-    records.retain(|r| crate::parse_date(&r.inquiry.received_on).is_none_or(|d| d <= day));
+    // The register as it stood then: requests recorded by then, events up to then.
+    let cut = until.timestamp_micros();
+    let records: Vec<_> = store
+        .inquiries()
+        .await?
+        .into_iter()
+        .filter(|r| {
+            r.inquiry.added_at <= cut
+                && crate::parse_date(&r.inquiry.received_on).is_none_or(|d| d <= day)
+        })
+        .map(|r| r.as_of(cut))
+        .collect();
     let integrity = store.verify_inquiries().await?;
     let inquiry = testat_store::assess_inquiries(&records, &integrity, day).criteria;
     Ok(Snapshot {

@@ -207,6 +207,14 @@ impl InquiryRecord {
             .any(|e| e.to_state.as_deref() == Some(state.as_str()))
     }
 
+    /// The record as it stood at `until` (microseconds since the epoch): the events
+    /// recorded later are dropped and the state and notification derived again.
+    pub fn as_of(self, until: i64) -> Self {
+        let mut events = self.events;
+        events.retain(|e| e.at <= until);
+        Self::derive(self.inquiry, events)
+    }
+
     fn derive(inquiry: Inquiry, events: Vec<InquiryEvent>) -> Self {
         let mut state = InquiryState::Received;
         let mut notification = None;

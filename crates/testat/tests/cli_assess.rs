@@ -371,6 +371,21 @@ fn type_1_sees_only_what_was_recorded_by_its_date() {
     assert_eq!(criterion(&during, "OPS-23")["status"], "not met");
     let after_fix = t1("2026-03-06");
     assert_eq!(criterion(&after_fix, "OPS-23")["status"], "met");
+    // The register as it stood on 4 March: the request was in legal review.
+    let inq02 = lines(&criterion(&during, "INQ-02")["reasons"]);
+    assert!(
+        inq02
+            .iter()
+            .any(|r| r.starts_with("register: 0 closed request(s)")),
+        "{inq02:?}"
+    );
+    let inq02 = lines(&criterion(&after_fix, "INQ-02")["reasons"]);
+    assert!(
+        inq02
+            .iter()
+            .any(|r| r.starts_with("register: 1 closed request(s)")),
+        "{inq02:?}"
+    );
     // Before the second attestation of OIS-02 existed, the first one counts.
     let ois02 = criterion(&during, "OIS-02");
     assert_eq!(ois02["attestation"]["id"], 2);
