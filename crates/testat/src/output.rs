@@ -94,3 +94,43 @@ pub fn warn(message: &str) {
 pub fn styled(style: Style, text: &str) -> String {
     format!("{style}{text}{style:#}")
 }
+
+/// Untrusted text (resource addresses, statements, records of the store) for the
+/// terminal: control characters become `\u{..}` escapes, so a file or record cannot
+/// move the cursor or change colours.
+pub fn escape_control(text: &str) -> String {
+    escape_controls(text, false)
+}
+
+/// [`escape_control`] for text of several lines: line breaks stay.
+pub fn escape_control_keep_lines(text: &str) -> String {
+    escape_controls(text, true)
+}
+
+fn escape_controls(text: &str, keep_lines: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && !(keep_lines && c == '\n') {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_and_lines_kept_only_when_asked() {
+        let hostile = "bucket\u{1b}[2J\nnext\u{7}";
+        assert_eq!(escape_control(hostile), "bucket\\u{1b}[2J\\u{a}next\\u{7}");
+        assert_eq!(
+            escape_control_keep_lines(hostile),
+            "bucket\\u{1b}[2J\nnext\\u{7}"
+        );
+        assert_eq!(escape_control("Straße ✓"), "Straße ✓");
+    }
+}

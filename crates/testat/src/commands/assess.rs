@@ -396,7 +396,7 @@ fn text_summary(a: &Assessment) -> String {
             c.id, c.title, c.automation, c.status
         );
         for line in c.reasons.iter().chain(&c.deviations) {
-            let _ = writeln!(out, "  - {}", super::status::escape_control(line));
+            let _ = writeln!(out, "  - {}", crate::output::escape_control(line));
         }
     }
     let _ = writeln!(

@@ -130,23 +130,10 @@ fn verify(file: &Path, key: Option<&str>) -> Result<ExitStatus, CliError> {
         report.events,
         report.problems.len()
     ));
-    emit(None, &escape_control(&out))?;
+    emit(None, &crate::output::escape_control_keep_lines(&out))?;
     Ok(if report.ok() {
         ExitStatus::Success
     } else {
         ExitStatus::Failure
     })
-}
-
-/// The bundle is untrusted: control characters (but newlines) shown as escapes.
-fn escape_control(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }

@@ -16,7 +16,7 @@ use crate::clock;
 use crate::commands::store::{StoreArgs, block_on, open, stamp};
 use crate::error::CliError;
 use crate::exit::ExitStatus;
-use crate::output::emit;
+use crate::output::{emit, escape_control};
 
 /// `testat inquiry …`
 #[derive(Debug, Subcommand)]
@@ -208,7 +208,7 @@ pub fn run(command: &InquiryCommand, args: &StoreArgs) -> Result<ExitStatus, Cli
                 out.push_str(&format!(
                     "recorded inquiry {id}: {} from {} ({}{}), received {}\n",
                     r.inquiry.kind,
-                    escape(&r.inquiry.authority),
+                    escape_control(&r.inquiry.authority),
                     r.inquiry.country,
                     if r.inquiry.outside_eea {
                         ", outside the EU/EEA"
@@ -245,7 +245,7 @@ pub fn run(command: &InquiryCommand, args: &StoreArgs) -> Result<ExitStatus, Cli
                             r.inquiry.kind,
                             r.state,
                             decision(r),
-                            escape(&r.inquiry.authority)
+                            escape_control(&r.inquiry.authority)
                         ));
                     }
                 }
@@ -339,7 +339,7 @@ pub fn run(command: &InquiryCommand, args: &StoreArgs) -> Result<ExitStatus, Cli
                             c.checked
                         ));
                         for reason in &c.reasons {
-                            out.push_str(&format!("  - {}\n", escape(reason)));
+                            out.push_str(&format!("  - {}\n", escape_control(reason)));
                         }
                     }
                 }
@@ -399,7 +399,11 @@ fn due(records: &[InquiryRecord], today: NaiveDate, days: i64) -> Vec<DueItem> {
                 date: deadline.to_string(),
                 overdue: deadline < today,
                 inquiry: r.inquiry.id,
-                what: format!("deadline of {} ({})", escape(&r.inquiry.authority), r.state),
+                what: format!(
+                    "deadline of {} ({})",
+                    escape_control(&r.inquiry.authority),
+                    r.state
+                ),
             });
         }
         if let Some(Notification::Barred { review, .. }) = &r.notification
@@ -443,10 +447,10 @@ fn show(r: &InquiryRecord) -> String {
         r.state,
         match &r.notification {
             Some(Notification::Notified { on, how }) =>
-                format!("customers notified on {on} ({})", escape(how)),
+                format!("customers notified on {on} ({})", escape_control(how)),
             Some(Notification::Barred { reason, review }) => format!(
                 "notification barred ({}), review by {review}",
-                escape(reason)
+                escape_control(reason)
             ),
             None => "no notification decision yet".into(),
         }
@@ -474,12 +478,12 @@ fn show(r: &InquiryRecord) -> String {
         ("deadline", i.deadline.clone().unwrap_or_else(|| "-".into())),
         ("handlers", i.handlers.join(", ")),
     ] {
-        out.push_str(&format!("  {label:<12} {}\n", escape(&value)));
+        out.push_str(&format!("  {label:<12} {}\n", escape_control(&value)));
     }
     out.push_str(&format!(
         "  recorded     {} by {}\nhistory:\n",
         time(i.added_at),
-        escape(&i.added_by)
+        escape_control(&i.added_by)
     ));
     for e in &r.events {
         let what = match e.kind.as_str() {
@@ -503,11 +507,11 @@ fn show(r: &InquiryRecord) -> String {
         out.push_str(&format!(
             "  {}  {}  by {}{}\n",
             time(e.at),
-            escape(&what),
-            escape(&e.actor),
+            escape_control(&what),
+            escape_control(&e.actor),
             e.note
                 .as_deref()
-                .map(|n| format!("\n      {}", escape(n)))
+                .map(|n| format!("\n      {}", escape_control(n)))
                 .unwrap_or_default()
         ));
     }
@@ -516,19 +520,6 @@ fn show(r: &InquiryRecord) -> String {
 
 fn time(us: i64) -> String {
     testat_store::from_micros(us).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
-/// Untrusted text for the terminal: control characters as `\u{..}` escapes.
-fn escape(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 fn sections(r: &TransparencyReport) -> Vec<(&'static str, Vec<(String, String)>)> {

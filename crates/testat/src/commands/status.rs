@@ -129,7 +129,7 @@ fn table(all: &[CriterionStatus], as_of: &str) -> String {
             "{:<8} {:<15} {}{more}\n",
             c.criterion,
             c.status.as_str(),
-            escape_control(first)
+            crate::output::escape_control(first)
         ));
     }
     let summary: Vec<String> = [
@@ -155,20 +155,7 @@ fn explain(c: &CriterionStatus, as_of: &str) -> String {
         c.criterion, c.title, c.status, c.automation
     );
     for r in &c.reasons {
-        out.push_str(&format!("    - {}\n", escape_control(r)));
+        out.push_str(&format!("    - {}\n", crate::output::escape_control(r)));
     }
     out
-}
-
-/// Untrusted text (resource addresses) for the terminal: control characters escaped.
-pub fn escape_control(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }

@@ -461,7 +461,7 @@ pub fn evidence(
                             e.criteria.join(","),
                             e.effective.as_deref().unwrap_or("-"),
                             e.valid_until.as_deref().unwrap_or("-"),
-                            escape_control(&what)
+                            crate::output::escape_control(&what)
                         ));
                     }
                 }
@@ -485,7 +485,10 @@ pub fn evidence(
                         ("valid until", e.valid_until.clone()),
                     ] {
                         if let Some(value) = value {
-                            out.push_str(&format!("  {label:<12} {}\n", escape_control(&value)));
+                            out.push_str(&format!(
+                                "  {label:<12} {}\n",
+                                crate::output::escape_control(&value)
+                            ));
                         }
                     }
                     out.push_str(&format!(
@@ -527,7 +530,7 @@ pub fn attest(a: &AttestArgs, args: &StoreArgs, catalog: &Catalog) -> Result<Exi
                     h.next_review
                         .map(|d| format!("  next review {d}"))
                         .unwrap_or_default(),
-                    escape_control(&h.statement)
+                    crate::output::escape_control(&h.statement)
                 ));
             }
         } else {
@@ -618,7 +621,7 @@ pub fn exceptions(command: &ExceptionsCommand, args: &StoreArgs) -> Result<ExitS
                                 .as_deref()
                                 .map(|r| format!(", risk owner {r}"))
                                 .unwrap_or_default(),
-                            escape_control(&x.justification)
+                            crate::output::escape_control(&x.justification)
                         ));
                     }
                 }
@@ -688,17 +691,4 @@ pub fn record(run: &testat_store::NewRun, args: &StoreArgs) -> Result<i64, CliEr
         store.close().await;
         Ok(id)
     })?
-}
-
-/// Untrusted text for the terminal: control characters shown as `\u{..}` escapes.
-fn escape_control(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
