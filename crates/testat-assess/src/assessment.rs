@@ -47,6 +47,25 @@ pub struct RuleInfo {
     pub criteria: Vec<String>,
 }
 
+impl RuleInfo {
+    /// Every rule of `rules` by ID, as the roll-up and the assessments read them.
+    pub fn of(rules: &testat_rules::RuleSet) -> BTreeMap<String, RuleInfo> {
+        rules
+            .rules()
+            .iter()
+            .map(|r| {
+                (
+                    r.id().to_owned(),
+                    RuleInfo {
+                        title: r.spec.title.clone(),
+                        criteria: r.spec.criteria.clone(),
+                    },
+                )
+            })
+            .collect()
+    }
+}
+
 /// What a Type 2 assessment reads beyond the end-of-period state.
 #[derive(Debug, Clone, Copy)]
 pub struct PeriodInputs<'a> {
@@ -94,11 +113,8 @@ pub fn build_assessment(catalog: &Catalog, inputs: &AssessmentInputs<'_>) -> Ass
     let mut statuses = crate::assess(catalog, &inputs.state, end);
     apply_scope(&mut statuses, inputs.scope);
     let latest = latest_attestations(inputs.state.attestations);
-    let period_start = match inputs.kind {
-        AssessmentKind::Type1 { at } => at,
-        AssessmentKind::Type2 { from, .. } => from,
-    };
-    let (start, stop) = day_bounds(period_start, end);
+    let (start, stop) = inputs.kind.bounds();
+    let period_start = start.date_naive();
 
     let intervals = inputs
         .period

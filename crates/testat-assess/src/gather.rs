@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use testat_rules::Exception;
 use testat_store::{Attestation, Evidence, InqCriterion, Store, StoreError, from_micros};
 
+use crate::AssessmentKind;
 use crate::assessment::RuleInfo;
 use crate::period::{Change, RunPoint, ScopeHistory};
 use crate::{Inputs, RuleResult};
@@ -37,6 +38,15 @@ impl Snapshot {
             exceptions: &self.exceptions,
             inquiry: &self.inquiry,
             recorded_failures_stand: false,
+        }
+    }
+
+    /// The view for an assessment of `kind` made at `now`: for a date or period that
+    /// is over, recorded failures stand.
+    pub fn inputs_for(&self, kind: &AssessmentKind, now: DateTime<Utc>) -> Inputs<'_> {
+        Inputs {
+            recorded_failures_stand: kind.is_past(now),
+            ..self.inputs()
         }
     }
 }

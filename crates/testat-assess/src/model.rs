@@ -53,6 +53,27 @@ impl AssessmentKind {
         }
     }
 
+    /// The first instant of the date or period and the first instant after it.
+    pub fn bounds(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        match self {
+            Self::Type1 { at } => crate::day_bounds(*at, *at),
+            Self::Type2 { from, to } => crate::day_bounds(*from, *to),
+        }
+    }
+
+    /// The last instant an assessment made at `now` reads: the end of the last day, or
+    /// `now` while that day is not over.
+    pub fn cut_off(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        (self.bounds().1 - chrono::Duration::microseconds(1)).min(now)
+    }
+
+    /// Whether the date or period is over at `now`. Then recorded failures stand:
+    /// exceptions approved since do not excuse them
+    /// ([`Inputs::recorded_failures_stand`](crate::Inputs::recorded_failures_stand)).
+    pub fn is_past(&self, now: DateTime<Utc>) -> bool {
+        self.end() < now.date_naive()
+    }
+
     /// The last day covered (the date statuses are taken at).
     pub fn end(&self) -> NaiveDate {
         match self {

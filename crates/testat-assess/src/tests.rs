@@ -358,3 +358,27 @@ fn in_the_past_recorded_failures_stand_but_recorded_exceptions_can_lapse() {
         c.reasons
     );
 }
+
+#[test]
+fn an_assessment_reads_up_to_the_end_of_its_last_day_or_now() {
+    use chrono::TimeZone;
+    let day = |d: &str| crate::parse_date(d).unwrap();
+    let t = |h: u32, d: u32| chrono::Utc.with_ymd_and_hms(2026, 3, d, h, 0, 0).unwrap();
+    let kind = crate::AssessmentKind::Type2 {
+        from: day("2026-03-01"),
+        to: day("2026-03-31"),
+    };
+    assert_eq!(
+        kind.bounds(),
+        (t(0, 1), t(0, 31) + chrono::Duration::days(1))
+    );
+    let later = t(9, 31) + chrono::Duration::days(2);
+    assert_eq!(
+        kind.cut_off(later),
+        t(0, 31) + chrono::Duration::days(1) - chrono::Duration::microseconds(1)
+    );
+    assert!(kind.is_past(later));
+    // On the last day itself: up to now, and exceptions still apply again.
+    assert_eq!(kind.cut_off(t(9, 31)), t(9, 31));
+    assert!(!kind.is_past(t(9, 31)));
+}

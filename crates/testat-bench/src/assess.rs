@@ -19,7 +19,7 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use testat_assess::{
     AssessmentInputs, AssessmentKind, PeriodInputs, RuleInfo, STATUSES, Service,
-    ServiceDescription, build_assessment, day_bounds, gather_histories, gather_snapshot,
+    ServiceDescription, build_assessment, gather_histories, gather_snapshot,
 };
 use testat_catalog::{Automation, Catalog};
 use testat_report::assessment as render;
@@ -553,23 +553,6 @@ async fn timed_async<T>(f: impl Future<Output = T>) -> (T, Duration) {
     (value, start.elapsed())
 }
 
-/// The rule infos the assessment reads, as `testat rules` builds them.
-fn infos(rules: &RuleSet) -> BTreeMap<String, RuleInfo> {
-    rules
-        .rules()
-        .iter()
-        .map(|r| {
-            (
-                r.id().to_owned(),
-                RuleInfo {
-                    title: r.spec.title.clone(),
-                    criteria: r.spec.criteria.clone(),
-                },
-            )
-        })
-        .collect()
-}
-
 fn database_size(dir: &Path) -> u64 {
     ["", "-wal"]
         .iter()
@@ -593,7 +576,7 @@ async fn run_async(options: &Options) -> BenchResult<Report> {
         let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
         format!("built-in rules do not load: {}", messages.join("; "))
     })?;
-    let rules = infos(&rule_set);
+    let rules = RuleInfo::of(&rule_set);
 
     let existing = read_built(&options.dir)
         .filter(|b| b.matches(options) && options.dir.join(DATABASE).is_file());
@@ -607,9 +590,9 @@ async fn run_async(options: &Options) -> BenchResult<Report> {
     // The period: the whole schedule, as `--type 2 --from 2025-01-01 --to LAST`.
     let (from, to) = (first_day(), built.last_day);
     let kind = AssessmentKind::Type2 { from, to };
-    let (start, end) = day_bounds(from, to);
     let now = Utc::now();
-    let until = (end - chrono::Duration::microseconds(1)).min(now);
+    let start = kind.bounds().0;
+    let until = kind.cut_off(now);
 
     let (store, open_time) = timed_async(Store::open(&location(&options.dir))).await;
     let store = store?;
@@ -642,10 +625,7 @@ async fn run_async(options: &Options) -> BenchResult<Report> {
         max_gap: chrono::Duration::hours(MAX_GAP_HOURS),
         sample: Some((options.sample, options.seed)),
     };
-    let state = testat_assess::Inputs {
-        recorded_failures_stand: kind.end() < now.date_naive(),
-        ..snapshot.inputs()
-    };
+    let state = snapshot.inputs_for(&kind, now);
     let (assessment, build_time) = timed(|| {
         build_assessment(
             catalog,

@@ -16,7 +16,7 @@ use minijinja::{Environment, UndefinedBehavior, Value};
 use serde::Serialize;
 use testat_assess::{
     Assessment, AssessmentKind, CriterionResult, CustomerHandout, PeriodResult, STATUSES,
-    ScopedOut, ServiceDescription, Status, StatusCounts, day_bounds,
+    ScopedOut, ServiceDescription, Status, StatusCounts,
 };
 
 use super::{duration, listed, more, timestamp};
@@ -345,7 +345,7 @@ impl Axis {
 }
 
 fn period_view(p: &PeriodResult, criteria: &[CriterionResult], a: &Assessment) -> PeriodView {
-    let (start, end) = day_bounds(p.from, p.to);
+    let (start, end) = a.kind.bounds();
     let axis = Axis {
         start,
         end,

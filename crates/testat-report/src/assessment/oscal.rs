@@ -293,10 +293,8 @@ impl<'a> Doc<'a> {
 
     /// Start and end of the result: the whole day (Type 1) or period (Type 2).
     fn span(&self) -> (DateTime<Utc>, DateTime<Utc>) {
-        match self.a.kind {
-            AssessmentKind::Type1 { at } => (day_start(at), day_end(at)),
-            AssessmentKind::Type2 { from, to } => (day_start(from), day_end(to)),
-        }
+        let (start, after) = self.a.kind.bounds();
+        (start, after - TimeDelta::seconds(1))
     }
 
     fn metadata(&self, title: String) -> Value {

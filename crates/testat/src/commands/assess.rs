@@ -3,7 +3,6 @@
 //! handout). This module reads the settings and the store; the assessment itself is
 //! `testat_assess::build_assessment`, the formats are `testat_report::assessment`.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -12,7 +11,7 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
 use testat_assess::{
     Assessment, AssessmentInputs, AssessmentKind, PeriodInputs, RuleInfo, STATUSES, Status,
-    build_assessment, customer_handout, day_bounds, gather_histories, gather_snapshot,
+    build_assessment, customer_handout, gather_histories, gather_snapshot,
 };
 use testat_catalog::Catalog;
 use testat_report::assessment as render;
@@ -285,13 +284,9 @@ pub fn build(
     let (service, scope) = config.service_description(catalog)?;
     let max_gap = config.max_scan_gap()?;
     let rule_set = super::rules::load(catalog, true, &config.scan.rules)?;
-    let rules: BTreeMap<String, RuleInfo> = super::rules::infos(&rule_set);
-    let (start, end) = match kind {
-        AssessmentKind::Type1 { at } => day_bounds(at, at),
-        AssessmentKind::Type2 { from, to } => day_bounds(from, to),
-    };
-    // What was recorded by the end of the last day (or by now, for today).
-    let until = (end - chrono::Duration::microseconds(1)).min(now);
+    let rules = RuleInfo::of(&rule_set);
+    let start = kind.bounds().0;
+    let until = kind.cut_off(now);
     let (mut snapshot, histories) = block_on(async {
         let store = open(store).await?;
         let result = async {
@@ -317,16 +312,11 @@ pub fn build(
         max_gap,
         sample: args.sample.map(|n| (n, seed)),
     });
-    // For a date in the past, exceptions approved since must not excuse what failed.
-    let state = testat_assess::Inputs {
-        recorded_failures_stand: kind.end() < now.date_naive(),
-        ..snapshot.inputs()
-    };
     Ok(build_assessment(
         catalog,
         &AssessmentInputs {
             kind,
-            state,
+            state: snapshot.inputs_for(&kind, now),
             rules: &rules,
             service: &service,
             scope: &scope,

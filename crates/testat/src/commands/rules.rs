@@ -14,24 +14,6 @@ use crate::output::{DIM, HEADING, ID, TEXT_WIDTH, WARN, emit, styled, wrap};
 
 /// Loads the built-in rules (unless `builtin` is false) and the rules in `dirs`,
 /// reporting every broken rule at once.
-/// Each rule's title and criteria, by rule ID, as the status roll-up and the
-/// assessments read them.
-pub fn infos(rules: &RuleSet) -> std::collections::BTreeMap<String, testat_assess::RuleInfo> {
-    rules
-        .rules()
-        .iter()
-        .map(|r| {
-            (
-                r.id().to_owned(),
-                testat_assess::RuleInfo {
-                    title: r.spec.title.clone(),
-                    criteria: r.spec.criteria.clone(),
-                },
-            )
-        })
-        .collect()
-}
-
 pub fn load(catalog: &Catalog, builtin: bool, dirs: &[PathBuf]) -> Result<RuleSet, CliError> {
     let mut errors = Vec::new();
     let mut rules = if builtin {

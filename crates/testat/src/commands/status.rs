@@ -70,7 +70,7 @@ pub fn run(
     let config = Config::load(None)?;
     let (_, scope) = config.service_description(catalog)?;
     let rule_set = super::rules::load(catalog, true, &config.scan.rules)?;
-    let rules: BTreeMap<String, RuleInfo> = super::rules::infos(&rule_set);
+    let rules = RuleInfo::of(&rule_set);
     let now = clock::now();
     let mut snapshot = block_on(async {
         let store = open(store).await?;
