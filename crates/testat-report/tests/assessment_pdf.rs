@@ -26,13 +26,11 @@ fn example() -> Assessment {
 /// Runs `pdftotext` with `args` on `pdf`; `None` (after a loud skip) when poppler is
 /// not installed, which fails in CI.
 fn pdftotext(pdf: &[u8], args: &[&str]) -> Option<String> {
-    if Command::new("pdftotext").arg("-v").output().is_err() {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("pdftotext is not installed, and CI=true (.ci/run installs poppler-utils)");
-        }
-        testat_test_support::announce_skip(
-            "PDF text extraction (pdftotext not found: apt-get install poppler-utils)",
-        );
+    if !testat_test_support::tool_available(
+        "pdftotext",
+        "PDF text extraction",
+        "apt-get install poppler-utils",
+    ) {
         return None;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -54,18 +54,8 @@ async fn fresh(backend: &Backend, dir: &Path, name: &str) -> Location {
         Backend::Sqlite => Location::sqlite(&dir.join("store.db"), None),
         Backend::Postgres(admin) => {
             let db = format!("testat_inq_{}_{name}", std::process::id());
-            sqlx::any::install_default_drivers();
-            let mut conn = sqlx::AnyConnection::connect(admin).await.unwrap();
-            conn.execute(format!("DROP DATABASE IF EXISTS {db}").as_str())
-                .await
-                .unwrap();
-            conn.execute(format!("CREATE DATABASE {db}").as_str())
-                .await
-                .unwrap();
-            conn.close().await.unwrap();
-            let base = admin.rsplit_once('/').unwrap().0;
             let mut location = Location::sqlite(&dir.join("unused.db"), None);
-            location.database_url = format!("{base}/{db}");
+            location.database_url = testat_test_support::fresh_postgres_database(admin, &db).await;
             location
         }
     }
@@ -278,11 +268,7 @@ macro_rules! suite {
         /// The whole suite on PostgreSQL.
         #[tokio::test]
         async fn postgres_suite() {
-            let Ok(url) = std::env::var("TESTAT_TEST_POSTGRES_URL") else {
-                if std::env::var("CI").is_ok_and(|v| v == "true") {
-                    panic!("PostgreSQL inquiry suite cannot run: TESTAT_TEST_POSTGRES_URL is not set, and CI=true (.ci/run starts a server and sets it)");
-                }
-                testat_test_support::announce_skip("PostgreSQL inquiry suite (set TESTAT_TEST_POSTGRES_URL, as .ci/run does)");
+            let Some(url) = testat_test_support::postgres_admin_url("PostgreSQL inquiry suite") else {
                 return;
             };
             let backend = super::Backend::Postgres(url);

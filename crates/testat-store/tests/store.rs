@@ -78,18 +78,9 @@ async fn fresh(backend: &Backend, dir: &Path) -> Location {
                     .to_lowercase()
                     .replace(|c: char| !c.is_ascii_alphanumeric(), "")
             );
-            sqlx::any::install_default_drivers();
-            let mut conn = sqlx::AnyConnection::connect(admin).await.unwrap();
-            conn.execute(format!("DROP DATABASE IF EXISTS {name}").as_str())
-                .await
-                .unwrap();
-            conn.execute(format!("CREATE DATABASE {name}").as_str())
-                .await
-                .unwrap();
-            conn.close().await.unwrap();
-            let base = admin.rsplit_once('/').unwrap().0;
             let mut location = Location::sqlite(&dir.join("unused.db"), Some(evidence));
-            location.database_url = format!("{base}/{name}");
+            location.database_url =
+                testat_test_support::fresh_postgres_database(admin, &name).await;
             location
         }
     }
@@ -564,11 +555,7 @@ macro_rules! suite {
         /// The whole suite on PostgreSQL.
         #[tokio::test]
         async fn postgres_suite() {
-            let Ok(url) = std::env::var("TESTAT_TEST_POSTGRES_URL") else {
-                if std::env::var("CI").is_ok_and(|v| v == "true") {
-                    panic!("PostgreSQL suite cannot run: TESTAT_TEST_POSTGRES_URL is not set, and CI=true (.ci/run starts a server and sets it)");
-                }
-                testat_test_support::announce_skip("PostgreSQL suite (set TESTAT_TEST_POSTGRES_URL, as .ci/run does)");
+            let Some(url) = testat_test_support::postgres_admin_url("PostgreSQL suite") else {
                 return;
             };
             let backend = super::Backend::Postgres(url);

@@ -4,10 +4,13 @@
     clippy::panic,
     reason = "test support fails tests by panicking"
 )]
-//! Handing our output to real consumers (`validators/validate.py`).
+//! What tests need from outside the crate: real consumers of our output
+//! (`validators/validate.py`), tools such as `pdftotext`, and a PostgreSQL server.
 //!
-//! `validators/validate.py` exits with 3 when a consumer is not installed, which is a
-//! loud skip outside CI and a failure in CI, like a missing `TESTAT_VALIDATOR_PYTHON`.
+//! Whatever is missing is a loud skip outside CI and a failure in CI (`CI=true`):
+//! `validators/validate.py` exits with 3 when a consumer is not installed, like a
+//! missing `TESTAT_VALIDATOR_PYTHON`; [`tool_available`] and [`postgres_admin_url`]
+//! follow the same rule.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -27,6 +30,54 @@ fn in_ci() -> bool {
 pub fn announce_skip(message: &str) {
     use std::io::Write as _;
     let _ = writeln!(std::io::stderr(), "\n*** SKIPPED: {message} ***\n");
+}
+
+/// Whether `program` runs here (it is started with `-v`). When it does not: a loud
+/// skip of `what` outside CI, a failure in CI; `install` says how to get it.
+pub fn tool_available(program: &str, what: &str, install: &str) -> bool {
+    if Command::new(program).arg("-v").output().is_ok() {
+        return true;
+    }
+    assert!(
+        !in_ci(),
+        "{program} is not installed, and CI=true ({install}; .ci/run installs it)"
+    );
+    announce_skip(&format!("{what} ({program} not found: {install})"));
+    false
+}
+
+/// The PostgreSQL server the suites run against, from `TESTAT_TEST_POSTGRES_URL`
+/// (an admin URL that may create databases). `None` after a loud skip of `suite`
+/// outside CI; in CI a missing URL fails the test.
+pub fn postgres_admin_url(suite: &str) -> Option<String> {
+    if let Ok(url) = std::env::var("TESTAT_TEST_POSTGRES_URL") {
+        return Some(url);
+    }
+    assert!(
+        !in_ci(),
+        "{suite} cannot run: TESTAT_TEST_POSTGRES_URL is not set, and CI=true (.ci/run starts a server and sets it)"
+    );
+    announce_skip(&format!(
+        "{suite} (set TESTAT_TEST_POSTGRES_URL, as .ci/run does)"
+    ));
+    None
+}
+
+/// Creates an empty database `name` (dropped first if it exists) on the server of
+/// `admin` and returns its URL.
+pub async fn fresh_postgres_database(admin: &str, name: &str) -> String {
+    use sqlx::{Connection, Executor};
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(admin).await.unwrap();
+    conn.execute(format!("DROP DATABASE IF EXISTS {name}").as_str())
+        .await
+        .unwrap();
+    conn.execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let base = admin.rsplit_once('/').unwrap().0;
+    format!("{base}/{name}")
 }
 
 fn skip(kind: &str, file: &Path, why: &str) {

@@ -16,7 +16,6 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use serde_json::Value;
-use support::testat;
 
 /// Where a test directory names its PostgreSQL database; without it, the store is the
 /// SQLite file in `.testat/`.
@@ -24,12 +23,7 @@ const DB_URL_FILE: &str = "db-url";
 
 /// `testat` in `dir`, with the clock at `now`, on the directory's store.
 fn at(dir: &Path, now: &str) -> assert_cmd::Command {
-    let mut command = testat();
-    command
-        .current_dir(dir)
-        .env("TESTAT_NOW", now)
-        .env("TESTAT_ACTOR", "alice")
-        .env_remove("TESTAT_DATABASE_URL");
+    let mut command = support::in_dir(dir, now, "alice");
     if let Ok(url) = std::fs::read_to_string(dir.join(DB_URL_FILE)) {
         command.env("TESTAT_DATABASE_URL", url.trim());
     }
@@ -510,18 +504,11 @@ fn every_format_carries_the_reasons() {
         "physical security is carved out to the data centre operator",
         "register: 1 closed request(s) with a decision",
     ];
-    let pdftotext = std::process::Command::new("pdftotext")
-        .arg("-v")
-        .output()
-        .is_ok();
-    if !pdftotext {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("pdftotext is missing in CI (.ci/run installs poppler-utils)");
-        }
-        testat_test_support::announce_skip(
-            "the PDF part of every_format_carries_the_reasons: pdftotext is not installed (apt-get install poppler-utils)",
-        );
-    }
+    let pdftotext = testat_test_support::tool_available(
+        "pdftotext",
+        "the PDF part of every_format_carries_the_reasons",
+        "apt-get install poppler-utils",
+    );
     let formats = ["md", "csv", "json", "html", "oscal", "pdf"];
     for format in formats.into_iter().filter(|f| *f != "pdf" || pdftotext) {
         let extension = if format == "oscal" {
@@ -615,35 +602,18 @@ fn the_customer_handout_lists_customer_duties_and_the_scope() {
 /// byte, as on SQLite.
 #[test]
 fn type_2_on_postgresql_equals_sqlite() {
-    let Ok(admin) = std::env::var("TESTAT_TEST_POSTGRES_URL") else {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("TESTAT_TEST_POSTGRES_URL is not set, and CI=true (.ci/run starts a server)");
-        }
-        testat_test_support::announce_skip(
-            "the PostgreSQL assessment test (set TESTAT_TEST_POSTGRES_URL, as .ci/run does)",
-        );
+    let Some(admin) = testat_test_support::postgres_admin_url("the PostgreSQL assessment test")
+    else {
         return;
     };
     let name = format!("testat_cli_assess_{}", std::process::id());
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    let url = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .unwrap();
-    runtime.block_on(async {
-        use sqlx::{Connection, Executor};
-        sqlx::any::install_default_drivers();
-        let mut conn = sqlx::AnyConnection::connect(&admin).await.unwrap();
-        conn.execute(format!("DROP DATABASE IF EXISTS {name}").as_str())
-            .await
-            .unwrap();
-        conn.execute(format!("CREATE DATABASE {name}").as_str())
-            .await
-            .unwrap();
-        conn.close().await.unwrap();
-    });
-    let base = admin.rsplit_once('/').unwrap().0;
+        .unwrap()
+        .block_on(testat_test_support::fresh_postgres_database(&admin, &name));
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join(DB_URL_FILE), format!("{base}/{name}")).unwrap();
+    std::fs::write(dir.path().join(DB_URL_FILE), url).unwrap();
     build_month(dir.path());
     let mut args = TYPE2.to_vec();
     args.extend(["--sample", "4", "--seed", "11"]);

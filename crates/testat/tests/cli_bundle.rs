@@ -15,7 +15,6 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use predicates::prelude::*;
-use support::testat;
 
 const POD: &str = "apiVersion: v1
 kind: Pod
@@ -31,13 +30,7 @@ spec:
 ";
 
 fn at(dir: &Path) -> assert_cmd::Command {
-    let mut command = testat();
-    command
-        .current_dir(dir)
-        .env("TESTAT_NOW", "2026-03-01T10:00:00Z")
-        .env("TESTAT_ACTOR", "alice")
-        .env_remove("TESTAT_DATABASE_URL");
-    command
+    support::in_dir(dir, "2026-03-01T10:00:00Z", "alice")
 }
 
 /// A store with a run, a piece of file evidence, a note, an attestation and an

@@ -14,17 +14,10 @@ mod support;
 use std::path::Path;
 
 use predicates::prelude::*;
-use support::testat;
 
 /// `testat` in `dir`, with the clock fixed to `now` and a fixed actor.
 fn at(dir: &Path, now: &str) -> assert_cmd::Command {
-    let mut command = testat();
-    command
-        .current_dir(dir)
-        .env("TESTAT_NOW", now)
-        .env("TESTAT_ACTOR", "legal")
-        .env_remove("TESTAT_DATABASE_URL");
-    command
+    support::in_dir(dir, now, "legal")
 }
 
 const NOW: &str = "2026-03-01T10:00:00Z";

@@ -13,17 +13,10 @@ mod support;
 use std::path::Path;
 
 use serde_json::Value;
-use support::testat;
 
 /// `testat` in `dir`, with the clock at `now`.
 fn at(dir: &Path, now: &str) -> assert_cmd::Command {
-    let mut command = testat();
-    command
-        .current_dir(dir)
-        .env("TESTAT_NOW", now)
-        .env("TESTAT_ACTOR", "alice")
-        .env_remove("TESTAT_DATABASE_URL");
-    command
+    support::in_dir(dir, now, "alice")
 }
 
 const BEFORE: &str = "2026-03-01T10:00:00Z";

@@ -13,7 +13,6 @@ mod support;
 use std::path::Path;
 
 use predicates::prelude::*;
-use support::testat;
 
 const POD: &str = "apiVersion: v1
 kind: Pod
@@ -30,13 +29,7 @@ spec:
 
 /// `testat` in `dir`, with a fixed clock and actor.
 fn at(dir: &Path) -> assert_cmd::Command {
-    let mut command = testat();
-    command
-        .current_dir(dir)
-        .env("TESTAT_NOW", "2026-03-01T10:00:00Z")
-        .env("TESTAT_ACTOR", "alice")
-        .env_remove("TESTAT_DATABASE_URL");
-    command
+    support::in_dir(dir, "2026-03-01T10:00:00Z", "alice")
 }
 
 fn init(dir: &Path) {

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::{repo_root, testat};
+use support::repo_root;
 
 /// A small seeded PRNG (SplitMix64), so a failing schedule can be replayed.
 struct Rng(u64);
@@ -63,13 +63,7 @@ fn spawn(dir: &Path, args: &[&str]) -> Child {
 }
 
 fn at(dir: &Path) -> assert_cmd::Command {
-    let mut command = testat();
-    command
-        .current_dir(dir)
-        .env("TESTAT_NOW", "2026-03-01T10:00:00Z")
-        .env("TESTAT_ACTOR", "alice")
-        .env_remove("TESTAT_DATABASE_URL");
-    command
+    support::in_dir(dir, "2026-03-01T10:00:00Z", "alice")
 }
 
 fn json(dir: &Path, args: &[&str]) -> serde_json::Value {

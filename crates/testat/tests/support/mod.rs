@@ -19,3 +19,15 @@ pub fn testat() -> assert_cmd::Command {
         .env("NO_COLOR", "1");
     command
 }
+
+/// `testat` in `dir` on the store there (`TESTAT_DATABASE_URL` removed), with the
+/// clock at `now` (RFC 3339) and `actor` as the user.
+pub fn in_dir(dir: &std::path::Path, now: &str, actor: &str) -> assert_cmd::Command {
+    let mut command = testat();
+    command
+        .current_dir(dir)
+        .env("TESTAT_NOW", now)
+        .env("TESTAT_ACTOR", actor)
+        .env_remove("TESTAT_DATABASE_URL");
+    command
+}
