@@ -176,7 +176,20 @@ fn required(place: &str, field: &str, value: &str) -> Result<(), ServiceError> {
     }
 }
 
+/// What reports show for the service's name when `testat.toml` has no `[service]`.
+pub const UNNAMED_SERVICE: &str = "(no [service] in testat.toml)";
+
 impl ServiceDescription {
+    /// The service's name, or [`UNNAMED_SERVICE`].
+    pub fn name(&self) -> &str {
+        self.name_or(UNNAMED_SERVICE)
+    }
+
+    /// The service's name, or `missing` (e.g. "the service" inside a sentence).
+    pub fn name_or<'a>(&'a self, missing: &'a str) -> &'a str {
+        self.service.as_ref().map_or(missing, |s| s.name.as_str())
+    }
+
     /// Checks every entry against the allowed values and the catalogue, and returns
     /// the criteria scoped out (in catalogue order), one reason each.
     pub fn validate(&self, catalog: &Catalog) -> Result<Vec<ScopedOut>, ServiceError> {

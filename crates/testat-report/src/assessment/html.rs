@@ -866,7 +866,7 @@ impl<'a> ReportView<'a> {
                 "{} Type {} report: {}",
                 a.catalog.name,
                 a.kind.number(),
-                service.map_or("(no [service] in testat.toml)", |s| s.name.as_str())
+                a.service.name()
             ),
             service_name: service.map(|s| s.name.clone()),
             provider: service.map(|s| s.provider.clone()),
@@ -928,7 +928,7 @@ impl<'a> HandoutView<'a> {
         Self {
             title: format!(
                 "What customers of {} must do: {} complementary customer criteria",
-                service.map_or("the service", |s| s.name.as_str()),
+                h.service.name_or("the service"),
                 h.catalog.name
             ),
             service_name: service.map(|s| s.name.clone()),

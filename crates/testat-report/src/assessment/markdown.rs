@@ -34,11 +34,7 @@ pub(crate) fn escape(text: &str) -> String {
 /// The assessment as Markdown.
 pub fn render_markdown(a: &Assessment) -> Result<String, ReportError> {
     let mut out = String::new();
-    let service = a
-        .service
-        .service
-        .as_ref()
-        .map_or("(no [service] in testat.toml)", |s| s.name.as_str());
+    let service = a.service.name();
     writeln!(
         out,
         "# {} Type {} report: {}\n",
@@ -411,11 +407,7 @@ fn service_section(
 /// The customer handout as Markdown.
 pub fn render_handout_markdown(h: &CustomerHandout) -> Result<String, ReportError> {
     let mut out = String::new();
-    let service = h
-        .service
-        .service
-        .as_ref()
-        .map_or("the service", |s| s.name.as_str());
+    let service = h.service.name_or("the service");
     writeln!(
         out,
         "# What customers of {} must do: {} complementary customer criteria\n",

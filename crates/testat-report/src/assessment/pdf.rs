@@ -24,8 +24,6 @@ use self::layout::{
 use super::{duration, listed, more, timestamp};
 use crate::ReportError;
 
-const NO_SERVICE: &str = "(no [service] in testat.toml)";
-
 /// The colour of a status in badges and charts (always shown with the status word).
 fn status_color(s: Status) -> Rgb {
     match s {
@@ -57,10 +55,6 @@ fn badge(doc: &mut Doc, s: Status, x: f32, top: f32) {
     );
 }
 
-fn service_name(d: &ServiceDescription) -> &str {
-    d.service.as_ref().map_or(NO_SERVICE, |s| s.name.as_str())
-}
-
 /// The assessment as a PDF document.
 ///
 /// A cover with the service, the period and the scope; the service description; the
@@ -69,7 +63,7 @@ fn service_name(d: &ServiceDescription) -> &str {
 /// reasons, deviations, rules, failure intervals, attestation, evidence and
 /// exceptions. Text outside WinAnsi is printed as `?` (see the module docs).
 pub fn render_pdf(a: &Assessment) -> Result<Vec<u8>, ReportError> {
-    let service = service_name(&a.service);
+    let service = a.service.name();
     let kind = format!("{} Type {}", a.catalog.name, a.kind.number());
     let mut doc = Doc::new(format!("{service} \u{2013} {kind}"));
 
@@ -734,12 +728,8 @@ fn criterion(doc: &mut Doc, c: &CriterionResult) {
 /// the customer's duties (the complementary customer criteria) by domain. Text
 /// outside WinAnsi is printed as `?` (see the module docs).
 pub fn render_handout_pdf(h: &CustomerHandout) -> Result<Vec<u8>, ReportError> {
-    let service = h
-        .service
-        .service
-        .as_ref()
-        .map_or("the service", |s| s.name.as_str());
-    let footer_name = service_name(&h.service);
+    let service = h.service.name_or("the service");
+    let footer_name = h.service.name();
     let mut doc = Doc::new(format!(
         "{footer_name} \u{2013} {} customer handout",
         h.catalog.name
@@ -814,11 +804,7 @@ pub fn render_handout_pdf(h: &CustomerHandout) -> Result<Vec<u8>, ReportError> {
             doc.space(6.0);
         }
     }
-    let title = format!(
-        "{} customer handout: {}",
-        h.catalog.name,
-        service_name(&h.service)
-    );
+    let title = format!("{} customer handout: {}", h.catalog.name, h.service.name());
     let producer = format!("Testat {}", h.tool_version);
     Ok(doc.finish(&title, &producer, &h.generated_at))
 }

@@ -330,11 +330,7 @@ pub fn build(
 /// The assessment in a few lines for the terminal.
 fn text_summary(a: &Assessment) -> String {
     let mut out = String::new();
-    let service = a
-        .service
-        .service
-        .as_ref()
-        .map_or("(no [service] in testat.toml)", |s| s.name.as_str());
+    let service = a.service.name();
     let _ = writeln!(
         out,
         "{} Type {} assessment of {service}: {}",
