@@ -23,6 +23,7 @@ use super::{duration, listed, more, timestamp};
 use crate::ReportError;
 
 const STYLE: &str = include_str!("../../templates/report.css");
+const BASE: &str = include_str!("../../templates/base.html");
 const SERVICE: &str = include_str!("../../templates/service.html");
 const REPORT: &str = include_str!("../../templates/report.html");
 const HANDOUT: &str = include_str!("../../templates/handout.html");
@@ -58,6 +59,7 @@ fn render(name: &str, context: Value) -> Result<String, ReportError> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.add_template("report.css", STYLE).map_err(fail)?;
+    env.add_template("base.html", BASE).map_err(fail)?;
     env.add_template("service.html", SERVICE).map_err(fail)?;
     env.add_template("report.html", REPORT).map_err(fail)?;
     env.add_template("handout.html", HANDOUT).map_err(fail)?;
@@ -786,7 +788,8 @@ impl<'a> ServiceView<'a> {
 #[derive(Serialize)]
 struct ReportView<'a> {
     title: String,
-    service_name: Option<String>,
+    /// The service's name as the cover's heading shows it.
+    heading_name: String,
     provider: Option<String>,
     kind: u8,
     /// Type 1: the date; Type 2: `from to to`.
@@ -868,7 +871,7 @@ impl<'a> ReportView<'a> {
                 a.kind.number(),
                 a.service.name()
             ),
-            service_name: service.map(|s| s.name.clone()),
+            heading_name: a.service.name().to_owned(),
             provider: service.map(|s| s.provider.clone()),
             kind: a.kind.number(),
             period_label: a.kind.period_label(),
@@ -895,7 +898,8 @@ impl<'a> ReportView<'a> {
 #[derive(Serialize)]
 struct HandoutView<'a> {
     title: String,
-    service_name: Option<String>,
+    /// The service's name as the cover's heading shows it.
+    heading_name: String,
     provider: Option<String>,
     catalog_name: String,
     catalog_version: String,
@@ -931,7 +935,7 @@ impl<'a> HandoutView<'a> {
                 h.service.name_or("the service"),
                 h.catalog.name
             ),
-            service_name: service.map(|s| s.name.clone()),
+            heading_name: h.service.name_or("the service").to_owned(),
             provider: service.map(|s| s.provider.clone()),
             catalog_name: h.catalog.name.clone(),
             catalog_version: h.catalog.version.clone(),
