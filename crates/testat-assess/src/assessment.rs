@@ -129,8 +129,11 @@ pub fn build_assessment(catalog: &Catalog, inputs: &AssessmentInputs<'_>) -> Ass
     for r in inputs.state.rules {
         rule_scopes.entry(&r.rule).or_default().insert(&r.scope);
     }
-    for i in &intervals {
+    // Each rule's intervals, as positions in `intervals` (which is in report order).
+    let mut rule_intervals: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (n, i) in intervals.iter().enumerate() {
         rule_scopes.entry(&i.rule).or_default().insert(&i.scope);
+        rule_intervals.entry(&i.rule).or_default().push(n);
     }
 
     let mut criteria = Vec::with_capacity(statuses.len());
@@ -153,11 +156,16 @@ pub fn build_assessment(catalog: &Catalog, inputs: &AssessmentInputs<'_>) -> Ass
             attestation: latest.get(id).map(|a| attestation_ref(a)),
             evidence: evidence_refs(id, inputs.state.evidence, end),
             exceptions: exception_refs(&mapped, &inputs.state, end),
-            failures: intervals
-                .iter()
-                .filter(|i| mapped.iter().any(|(rule, _)| **rule == i.rule))
-                .cloned()
-                .collect(),
+            failures: {
+                let mut mine: Vec<usize> = mapped
+                    .iter()
+                    .filter_map(|(rule, _)| rule_intervals.get(rule.as_str()))
+                    .flatten()
+                    .copied()
+                    .collect();
+                mine.sort_unstable();
+                mine.into_iter().map(|n| intervals[n].clone()).collect()
+            },
             deviations: Vec::new(),
         };
         if inputs.period.is_some() {

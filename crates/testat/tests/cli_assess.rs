@@ -435,7 +435,7 @@ fn bad_periods_and_service_descriptions_are_usage_errors() {
         .contains("starts")
     );
     assert!(err(&["assess", "--type", "1", "--at", "2027-01-01"]).contains("future"));
-    assert!(err(&["assess", "--type", "3"]).contains("3"));
+    assert!(err(&["assess", "--type", "3"]).contains("3 is not in 1..=2"));
     assert!(err(&["assess", "--type", "1", "--sample", "3"]).contains("Type 2"));
     assert!(err(&["report", "--type", "1", "--format", "pdf"]).contains("--out"));
     assert!(
