@@ -20,6 +20,7 @@ mod pdf;
 pub use self::csv::render_csv;
 pub use self::html::{render_handout_html, render_html};
 pub use self::json::{render_handout_json, render_json};
+pub(crate) use self::markdown::escape as escape_markdown;
 pub use self::markdown::{render_handout_markdown, render_markdown};
 pub use self::oscal::{render_assessment_results, render_poam};
 pub use self::pdf::{render_handout_pdf, render_pdf};

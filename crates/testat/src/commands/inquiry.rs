@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
 use testat_store::{
     InqSupport, InquiryKind, InquiryRecord, InquiryState, NewInquiry, Notification, Period,
-    TransparencyReport, transparency_report,
+    transparency_report,
 };
 
 use crate::cli::ShowFormat;
@@ -312,8 +312,8 @@ pub fn run(command: &InquiryCommand, args: &StoreArgs) -> Result<ExitStatus, Cli
                         json.push('\n');
                         json
                     }
-                    ReportFormat::Md => markdown(&report),
-                    ReportFormat::Html => html(&report),
+                    ReportFormat::Md => testat_report::render_transparency_markdown(&report),
+                    ReportFormat::Html => testat_report::render_transparency_html(&report)?,
                 };
                 path = output.clone();
             }
@@ -520,112 +520,6 @@ fn show(r: &InquiryRecord) -> String {
 
 fn time(us: i64) -> String {
     testat_store::from_micros(us).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
-fn sections(r: &TransparencyReport) -> Vec<(&'static str, Vec<(String, String)>)> {
-    let lines = |l: &[testat_store::Line]| -> Vec<(String, String)> {
-        l.iter()
-            .map(|l| (l.key.clone(), l.requests.0.display()))
-            .collect()
-    };
-    vec![
-        (
-            "Overview",
-            vec![
-                ("Requests received".into(), r.total.0.display()),
-                (
-                    "From authorities outside the EU/EEA".into(),
-                    r.outside_eea.0.display(),
-                ),
-                (
-                    "Requests whose customers were notified".into(),
-                    r.requests_customers_notified.0.display(),
-                ),
-                (
-                    "Requests where notification is legally barred".into(),
-                    r.requests_notification_barred.0.display(),
-                ),
-                (
-                    "Customers notified".into(),
-                    r.customers_notified.0.display(),
-                ),
-            ],
-        ),
-        ("By country", lines(&r.countries)),
-        ("By kind of request", lines(&r.kinds)),
-        ("By outcome", lines(&r.outcomes)),
-    ]
-}
-
-fn banding_note(r: &TransparencyReport) -> String {
-    if r.band <= 1 {
-        "All counts are exact.".into()
-    } else {
-        format!(
-            "Counts below {band} are shown as 0-{max}, so that no single investigation can be identified; where any count is banded, the total is shown as a range of {band}.",
-            band = r.band,
-            max = r.band - 1
-        )
-    }
-}
-
-fn markdown(r: &TransparencyReport) -> String {
-    let mut out = format!(
-        "# Transparency report {}\n\nGovernment requests for customer data received from {} to {} (outcomes as of {}).\n\n{}\n",
-        r.period,
-        r.from,
-        r.to,
-        r.as_of,
-        banding_note(r)
-    );
-    for (title, rows) in sections(r) {
-        out.push_str(&format!("\n## {title}\n\n| | Requests |\n| --- | ---: |\n"));
-        if rows.is_empty() {
-            out.push_str("| none | 0 |\n");
-        }
-        for (key, value) in rows {
-            out.push_str(&format!("| {} | {value} |\n", key.replace('|', "\\|")));
-        }
-    }
-    out
-}
-
-fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
-fn html(r: &TransparencyReport) -> String {
-    let mut out = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Transparency report {period}</title>\n<style>\nbody{{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;color:#222}}\ntable{{border-collapse:collapse;margin-bottom:1.5rem;min-width:20rem}}\nth,td{{border-bottom:1px solid #ccc;padding:.3rem .8rem;text-align:left}}\ntd.n{{text-align:right;font-variant-numeric:tabular-nums}}\n.note{{color:#555}}\n</style>\n</head>\n<body>\n<h1>Transparency report {period}</h1>\n<p>Government requests for customer data received from {from} to {to} (outcomes as of {as_of}).</p>\n<p class=\"note\">{note}</p>\n",
-        period = html_escape(&r.period),
-        from = html_escape(&r.from),
-        to = html_escape(&r.to),
-        as_of = html_escape(&r.as_of),
-        note = html_escape(&banding_note(r)),
-    );
-    for (title, rows) in sections(r) {
-        out.push_str(&format!(
-            "<h2>{}</h2>\n<table>\n<tr><th></th><th>Requests</th></tr>\n",
-            html_escape(title)
-        ));
-        if rows.is_empty() {
-            out.push_str("<tr><td>none</td><td class=\"n\">0</td></tr>\n");
-        }
-        for (key, value) in rows {
-            out.push_str(&format!(
-                "<tr><td>{}</td><td class=\"n\">{}</td></tr>\n",
-                html_escape(&key),
-                html_escape(&value)
-            ));
-        }
-        out.push_str("</table>\n");
-    }
-    out.push_str("</body>\n</html>\n");
-    out
 }
 
 #[cfg(test)]
