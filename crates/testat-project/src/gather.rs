@@ -97,7 +97,7 @@ pub async fn gather_snapshot(
         .exceptions()
         .await?
         .iter()
-        .filter(|e| before(e.added_at))
+        .filter(|e| before(e.added_at) && e.revoked.as_ref().is_none_or(|r| !before(r.at)))
         .map(|e| e.exception.clone())
         .collect();
     // The register as it stood then: requests recorded by then, events up to then.

@@ -9,6 +9,7 @@
 
 mod attest;
 mod audit;
+mod blobs;
 mod bundle;
 mod decode;
 mod error;
@@ -18,6 +19,8 @@ mod keys;
 mod layout;
 mod runs;
 mod schema;
+mod team;
+mod trust;
 mod verify;
 
 use std::time::Duration;
@@ -43,9 +46,11 @@ pub use runs::{
     StoredFinding,
 };
 pub use schema::SCHEMA_VERSION;
+pub use team::{ApiToken, Session, User};
 pub use testat_records::{
     AttestStatus, Attestation, Evidence, EvidenceKind, Exception, NewAttestation, StoredException,
 };
+pub use trust::{AccessRequest, NewAccessRequest, TrustDocument, TrustSnapshot};
 pub use verify::{Problem, VerifyReport};
 
 /// Result of store operations.
@@ -67,6 +72,7 @@ pub struct Store {
     url: String,
     busy_timeout_ms: u64,
     evidence_dir: Option<std::path::PathBuf>,
+    files_in_db: bool,
     max_evidence_size: u64,
 }
 
@@ -118,6 +124,9 @@ impl Store {
             url,
             busy_timeout_ms: timeout,
             evidence_dir: location.evidence_dir.clone(),
+            // A shared database keeps the files too, so every server instance and every
+            // user sees them; a SQLite store keeps them in its evidence folder.
+            files_in_db: !sqlite,
             max_evidence_size: location.max_evidence_size,
         };
         schema::migrate(&store, version).await?;

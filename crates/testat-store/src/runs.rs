@@ -8,14 +8,15 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
 use crate::decode;
 use crate::{Result, Stamp, Store, StoreError, audit, micros, next_id, sha256_hex};
 
 /// One input file of a run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+#[serde(deny_unknown_fields)]
 pub struct RunInput {
     /// The path as given.
     pub path: String,
@@ -28,7 +29,8 @@ pub struct RunInput {
 }
 
 /// One finding of a run, as the store needs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RunFinding {
     /// The rule ID.
     pub rule: String,
@@ -40,8 +42,9 @@ pub struct RunFinding {
     pub criteria: Vec<String>,
 }
 
-/// A run to record.
-#[derive(Debug, Clone)]
+/// A run to record (also the body of an upload to the team server).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NewRun {
     /// Which estate the run scanned; findings are compared with the previous run of
     /// the same scope (`default` unless the user names one).
@@ -278,6 +281,18 @@ impl Store {
     /// Records a run, its inputs, criterion summaries and finding changes, and an
     /// audit event, in one transaction. Returns the run's ID.
     pub async fn record_run(&self, run: &NewRun, stamp: &Stamp) -> Result<i64> {
+        Ok(self.record_run_once(run, None, stamp).await?.0)
+    }
+
+    /// [`Self::record_run`], once per `upload_key`: an upload retried with the same key
+    /// records nothing and returns the run the first one recorded. Returns the run's ID
+    /// and whether this call recorded it.
+    pub async fn record_run_once(
+        &self,
+        run: &NewRun,
+        upload_key: Option<&str>,
+        stamp: &Stamp,
+    ) -> Result<(i64, bool)> {
         // One outcome per (rule, address): the worst, when an address appears twice.
         let mut findings: HashMap<(&str, &str), &RunFinding> = HashMap::new();
         for f in &run.findings {
@@ -312,7 +327,26 @@ impl Store {
         }
 
         let mut tx = self.begin_write().await?;
+        if let Some(key) = upload_key {
+            let earlier: Option<(i64,)> =
+                sqlx::query_as("SELECT run_id FROM run_uploads WHERE upload_key = $1")
+                    .bind(key)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(|e| self.err(&e))?;
+            if let Some((id,)) = earlier {
+                return Ok((id, false));
+            }
+        }
         let id = next_id(self, &mut tx, "runs", "id").await?;
+        if let Some(key) = upload_key {
+            sqlx::query("INSERT INTO run_uploads (upload_key, run_id) VALUES ($1, $2)")
+                .bind(key)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.err(&e))?;
+        }
         let current: Vec<(String, String, String)> =
             sqlx::query_as("SELECT rule, address, outcome FROM current_findings WHERE scope = $1")
                 .bind(run.scope.as_str())
@@ -478,7 +512,7 @@ impl Store {
         let payload = run_payload(self, &mut tx, id).await?;
         audit::append_and_commit(self, tx, stamp, "run.record", &format!("run {id}"), payload)
             .await?;
-        Ok(id)
+        Ok((id, true))
     }
 
     /// Every run, oldest first.

@@ -240,7 +240,23 @@ async fn scenario_evidence(backend: &Backend) {
         "deduplicated"
     );
     let objects: Vec<_> = walk(&dir.path().join("evidence/objects"));
-    assert_eq!(objects.len(), 1, "one blob for two adds: {objects:?}");
+    match backend {
+        // A SQLite store keeps files in its folder; a shared database keeps them itself,
+        // so that every server instance and every user sees them.
+        Backend::Sqlite => assert_eq!(objects.len(), 1, "one blob for two adds: {objects:?}"),
+        Backend::Postgres(_) => {
+            assert!(objects.is_empty(), "no files on disk: {objects:?}");
+            let in_db: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT sha256 FROM blob_chunks")
+                .fetch_all(
+                    &mut sqlx::AnyConnection::connect(&current_url(dir.path(), &store))
+                        .await
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            assert_eq!(in_db.len(), 1, "one blob for two adds");
+        }
+    }
     assert_eq!(store.evidence(Some("OPS-06")).await.unwrap().len(), 2);
     assert_eq!(
         store.evidence_by_id(note).await.unwrap().kind.as_str(),
@@ -494,7 +510,43 @@ async fn scenario_tampering(backend: &Backend) {
         "{found:?}"
     );
 
-    // Files: altered, removed, added.
+    // Files: altered, removed, added (on disk for SQLite, in the database for
+    // PostgreSQL).
+    if let Backend::Postgres(_) = backend {
+        let mut conn = sqlx::AnyConnection::connect(&current_url(dir.path(), &store))
+            .await
+            .unwrap();
+        conn.execute("UPDATE blob_chunks SET data = data || data")
+            .await
+            .unwrap();
+        let found = places(store.verify().await.unwrap());
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("altered: its content does not hash")),
+            "{found:?}"
+        );
+        conn.execute("DELETE FROM blob_chunks").await.unwrap();
+        let found = places(store.verify().await.unwrap());
+        assert!(
+            found
+                .iter()
+                .any(|p| p.ends_with("removed: the file is missing")),
+            "{found:?}"
+        );
+        conn.execute("INSERT INTO blob_chunks (sha256, seq, data) VALUES ('stray', 0, '')")
+            .await
+            .unwrap();
+        let found = places(store.verify().await.unwrap());
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("stray: added: no evidence or document refers")),
+            "{found:?}"
+        );
+        let _ = id;
+        return;
+    }
     let blob = walk(&dir.path().join("evidence/objects")).pop().unwrap();
     std::fs::write(&blob, b"forged").unwrap();
     let found = places(store.verify().await.unwrap());
