@@ -105,6 +105,13 @@ pub enum CatalogError {
         path: PathBuf,
     },
 
+    /// A C5 version Testat does not know.
+    #[error("unknown C5 version `{input}`; Testat knows 2020 and 2026")]
+    UnknownVersion {
+        /// What the user typed.
+        input: String,
+    },
+
     /// A criterion ID that is not in the catalogue.
     #[error("{}", unknown_criterion_message(.input, .suggestions))]
     UnknownCriterion {
@@ -116,10 +123,15 @@ pub enum CatalogError {
 }
 
 fn unknown_criterion_message(input: &str, suggestions: &[String]) -> String {
-    let mut message = format!("unknown criterion `{input}`");
+    let what = if input.contains('.') {
+        "sub-criterion"
+    } else {
+        "criterion"
+    };
+    let mut message = format!("unknown {what} `{input}`");
     match suggestions {
         [] => message.push_str(
-            "; criterion IDs look like CRY-03 (run `testat catalog list` to see them all)",
+            "; criterion IDs look like CRY-03, sub-criterion IDs (C5:2026) like CRY-03.01B (run `testat catalog list` to see them all)",
         ),
         [one] => message.push_str(&format!("; did you mean `{one}`?")),
         many => {
