@@ -96,6 +96,18 @@ pub enum CatalogError {
         message: String,
     },
 
+    /// Data beside the catalogues (the crosswalk, a framework or a framework mapping)
+    /// parsed but breaks a rule of its model.
+    #[error("{origin}: {place}: {message}")]
+    InvalidData {
+        /// The file or embedded source.
+        origin: String,
+        /// The entry concerned, e.g. `control art32.1.a` or `pair 12 (OPS-24 → OPS-31)`.
+        place: String,
+        /// What rule it breaks.
+        message: String,
+    },
+
     /// The format of an external catalogue could not be recognised.
     #[error(
         "{path}: not a catalogue Testat can read; expected an OSCAL catalog (JSON with a top-level \"catalog\") or a CSV file with the header id,title,text"

@@ -4,7 +4,8 @@
 //! (IDs, domains and titles from the BSI; summaries, customer parts, sub-criterion
 //! labels, tags and automation flags in Testat's own words), lookup by ID with
 //! suggestions for typos, full-text search, export as an OSCAL catalog, and loaders
-//! for external catalogues a user holds.
+//! for external catalogues a user holds. Beside the catalogues it carries the
+//! crosswalk from C5:2020 to C5:2026.
 //!
 //! ```
 //! use testat_catalog::{C5Version, builtin, builtin_version};
@@ -18,6 +19,7 @@
 //! assert_eq!(found.criterion().id, "CRY-03");
 //! ```
 
+mod crosswalk;
 mod error;
 mod external;
 mod load;
@@ -26,6 +28,7 @@ mod model;
 mod oscal;
 mod version;
 
+pub use crosswalk::{Crosswalk, Pair, Relation, crosswalk};
 pub use error::CatalogError;
 pub use external::{ExternalCatalog, ExternalFormat, ExternalText, MAX_EXTERNAL_BYTES, Unmatched};
 pub use load::{builtin, builtin_version, yaml_error_parts};
