@@ -5,7 +5,8 @@
 //! labels, tags and automation flags in Testat's own words), lookup by ID with
 //! suggestions for typos, full-text search, export as an OSCAL catalog, and loaders
 //! for external catalogues a user holds. Beside the catalogues it carries the
-//! crosswalk from C5:2020 to C5:2026.
+//! crosswalk from C5:2020 to C5:2026 and the frameworks C5 evidence bears on
+//! (ISO/IEC 27001:2022 Annex A, the GDPR, the BDSG) with Testat's mappings to them.
 //!
 //! ```
 //! use testat_catalog::{C5Version, builtin, builtin_version};
@@ -22,6 +23,7 @@
 mod crosswalk;
 mod error;
 mod external;
+mod framework;
 mod load;
 mod lookup;
 mod model;
@@ -31,6 +33,10 @@ mod version;
 pub use crosswalk::{Crosswalk, Pair, Relation, crosswalk};
 pub use error::CatalogError;
 pub use external::{ExternalCatalog, ExternalFormat, ExternalText, MAX_EXTERNAL_BYTES, Unmatched};
+pub use framework::{
+    Framework, FrameworkControl, FrameworkGroup, FrameworkMapping, Mapping, Support,
+    UnmappedControl, framework, framework_mappings_for, frameworks, mappings,
+};
 pub use load::{builtin, builtin_version, yaml_error_parts};
 pub use lookup::{Found, SearchHit};
 pub use model::{
