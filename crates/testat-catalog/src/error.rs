@@ -110,7 +110,7 @@ pub enum CatalogError {
 
     /// The format of an external catalogue could not be recognised.
     #[error(
-        "{path}: not a catalogue Testat can read; expected an OSCAL catalog (JSON with a top-level \"catalog\") or a CSV file with the header id,title,text"
+        "{path}: not a catalogue Testat can read; expected an OSCAL catalog (JSON with a top-level \"catalog\"), a CISO Assistant framework library (YAML with objects.framework.requirement_nodes) or a CSV file with the header id,title,text"
     )]
     UnknownFormat {
         /// The file.
