@@ -42,7 +42,7 @@ pub use lookup::{Found, SearchHit};
 pub use model::{
     AdditionalCriterion, Automation, Catalog, Criterion, Domain, Level, SubCriterion, TAGS,
 };
-pub use oscal::{OSCAL_VERSION, TESTAT_NS, control_id};
+pub use oscal::{OSCAL_UUID_SEED, OSCAL_VERSION, TESTAT_NS, control_id};
 pub use version::C5Version;
 
 /// Whether `id` has the shape of a criterion ID (`^[A-Z]{2,3}-[0-9]{2}$`).
