@@ -149,3 +149,132 @@ fn search_ranks_title_matches_first() {
     assert!(c5.search("xylophone").is_empty());
     assert_eq!(c5.search("ops-12").first().unwrap().criterion.id, "OPS-12");
 }
+
+/// A catalogue in the C5:2026 shape: German titles and sub-criteria.
+const GOOD_2026: &str = r#"
+name: Test
+version: "1"
+publisher: Us
+domains:
+  - code: GC
+    name: General conditions
+  - code: CRY
+    name: Cryptography
+criteria:
+  - id: GC-01
+    domain: GC
+    title: Statement
+    title_de: Angaben
+    automation: manual
+    tags: [transparency]
+    summary: A summary.
+    subcriteria: []
+  - id: CRY-01
+    domain: CRY
+    title: Policy
+    title_de: Leitlinie
+    automation: manual
+    tags: [policy]
+    summary: A summary.
+    subcriteria:
+      - id: CRY-01.01B
+        level: basic
+        label: Basic topic
+      - id: CRY-01.01AS
+        level: sharpening
+        label: Stricter topic
+      - id: CRY-01.01AC
+        level: complementing
+        label: Further topic
+"#;
+
+#[test]
+fn a_catalogue_with_subcriteria_loads_and_derives_additional_criteria() {
+    let catalog = Catalog::from_yaml(GOOD_2026, "test.yaml").unwrap();
+    let criterion = catalog.get("CRY-01").unwrap();
+    assert_eq!(criterion.title_de.as_deref(), Some("Leitlinie"));
+    assert_eq!(criterion.subcriteria.len(), 3);
+    assert_eq!(
+        criterion.additional_criterion,
+        testat_catalog::AdditionalCriterion::Yes
+    );
+    assert_eq!(
+        catalog.get("GC-01").unwrap().additional_criterion,
+        testat_catalog::AdditionalCriterion::No
+    );
+    assert_eq!(catalog.find("cry-01.01as").unwrap().id(), "CRY-01.01AS");
+    // Stated and derived agree: accepted.
+    let stated = GOOD_2026.replace(
+        "    title_de: Leitlinie\n",
+        "    title_de: Leitlinie\n    additional_criterion: yes\n",
+    );
+    Catalog::from_yaml(&stated, "test.yaml").unwrap();
+}
+
+#[test]
+fn broken_subcriteria_are_refused_naming_the_subcriterion() {
+    let cases = [
+        (
+            GOOD_2026.replace("id: CRY-01.01B", "id: CRY-01.1B"),
+            "CRY-01.1B",
+            "two digits and B, AS or AC",
+        ),
+        (
+            GOOD_2026.replace("id: CRY-01.01AC", "id: CRY-02.01AC"),
+            "CRY-02.01AC",
+            "listed under CRY-01 but belongs to CRY-02",
+        ),
+        (
+            GOOD_2026.replace(
+                "id: CRY-01.01AC\n        level: complementing",
+                "id: CRY-01.01AC\n        level: sharpening",
+            ),
+            "CRY-01.01AC",
+            "ends in `AS`",
+        ),
+        (
+            GOOD_2026.replace("label: Further topic", "label: \" \""),
+            "CRY-01.01AC",
+            "label is empty",
+        ),
+        (
+            GOOD_2026.replace("id: CRY-01.01B", "id: CRY-01.02B"),
+            "CRY-01.01AS",
+            "CRY-01.01B does not exist",
+        ),
+        (
+            GOOD_2026
+                .replace("id: CRY-01.01AC", "id: CRY-01.01AS")
+                .replace("level: complementing", "level: sharpening"),
+            "CRY-01.01AS",
+            "appears twice",
+        ),
+        (
+            GOOD_2026.replace(
+                "    title_de: Leitlinie\n",
+                "    title_de: Leitlinie\n    additional_criterion: no\n",
+            ),
+            "CRY-01",
+            "the sub-criteria say `yes`",
+        ),
+        (
+            GOOD_2026.replace("title_de: Angaben", "title_de: \"\""),
+            "GC-01",
+            "title_de is empty",
+        ),
+        (
+            GOOD_2026.replace("    subcriteria: []\n", ""),
+            "GC-01",
+            "missing field `additional_criterion`",
+        ),
+    ];
+    for (source, id, expected) in cases {
+        let message = error_of(&source);
+        assert!(
+            message.contains(&format!("criterion {id}")) && message.contains(expected),
+            "expected `{expected}` about {id}, got: {message}"
+        );
+    }
+    let message = error_of(&GOOD_2026.replace("level: basic", "level: base"));
+    assert!(message.contains("sharpening"), "{message}");
+}

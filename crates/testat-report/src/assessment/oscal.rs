@@ -24,7 +24,7 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, SecondsFormat, TimeDelta, Utc};
 use serde_json::{Map, Value, json};
 use testat_assess::{Assessment, AssessmentKind, CriterionResult, Status};
-use testat_catalog::{OSCAL_VERSION, TESTAT_NS, control_id};
+use testat_catalog::{OSCAL_UUID_SEED, OSCAL_VERSION, TESTAT_NS, control_id};
 use uuid::Uuid;
 
 use super::markdown::escape;
@@ -287,7 +287,12 @@ impl<'a> Doc<'a> {
     fn uuid(&self, parts: &[&str]) -> Uuid {
         Uuid::new_v5(
             &Uuid::NAMESPACE_URL,
-            format!("{TESTAT_NS}:assessment\n{}\n{}", self.key, parts.join("\n")).as_bytes(),
+            format!(
+                "{OSCAL_UUID_SEED}:assessment\n{}\n{}",
+                self.key,
+                parts.join("\n")
+            )
+            .as_bytes(),
         )
     }
 
