@@ -25,7 +25,8 @@ use std::net::SocketAddr;
 use axum::Router;
 use testat_project::Project;
 use testat_store::Store;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 pub use error::{ApiError, ApiResult};
 pub use state::{AppState, ServerConfig};
@@ -48,7 +49,11 @@ pub fn app(project: Project, store: Store, config: ServerConfig) -> Router {
             security::limit_body,
         ))
         .layer(axum::middleware::from_fn(security::headers))
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
         .with_state(state)
 }
 

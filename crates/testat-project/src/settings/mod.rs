@@ -9,6 +9,8 @@
 //! | actor | `actor` | `TESTAT_ACTOR`, then `USER`, `USERNAME` | | `unknown` |
 //! | external catalogue | `catalog` | `TESTAT_CATALOG` | `[catalog] external` | none |
 //! | clock | | `TESTAT_NOW` (RFC 3339) | | the system clock |
+//! | team server for uploads | `server` | `TESTAT_SERVER` | | none (record locally) |
+//! | its API token | `token` | `TESTAT_TOKEN` | | none |
 //! | scan threshold | `fail_on` | | `[scan] fail_on` | `high` |
 //! | rule folders | `rules` (added) | | `[scan] rules` | none |
 //! | skipped rules | `skip_rules` (added) | | `[scan] skip_rules` | none |
@@ -46,6 +48,10 @@ pub struct Environment {
     pub now: Option<String>,
     /// `USER`, or `USERNAME` where there is none: the login name.
     pub login: Option<String>,
+    /// `TESTAT_SERVER`: the team server that records uploaded runs.
+    pub server: Option<String>,
+    /// `TESTAT_TOKEN`: the API token for it.
+    pub token: Option<String>,
 }
 
 impl Environment {
@@ -58,6 +64,8 @@ impl Environment {
             catalog: var("TESTAT_CATALOG").map(PathBuf::from),
             now: var("TESTAT_NOW"),
             login: var("USER").or_else(|| var("USERNAME")),
+            server: var("TESTAT_SERVER"),
+            token: var("TESTAT_TOKEN"),
         }
     }
 }
@@ -74,6 +82,10 @@ pub struct Overrides {
     pub actor: Option<String>,
     /// An external catalogue to show beside ours.
     pub catalog: Option<PathBuf>,
+    /// The team server that records uploaded runs.
+    pub server: Option<String>,
+    /// Its API token.
+    pub token: Option<String>,
     /// Scan settings.
     pub scan: ScanOverrides,
 }
@@ -127,6 +139,8 @@ pub struct Settings {
     pub clock: Clock,
     /// An external catalogue to show beside ours.
     pub external_catalog: Option<PathBuf>,
+    /// The team server that records uploaded runs, with its API token.
+    pub server: Option<(String, Option<String>)>,
     /// Scan settings.
     pub scan: ScanSettings,
     /// Exceptions of the settings file (the store's are added where a store is open).
@@ -174,6 +188,14 @@ impl Settings {
                 .or_else(|| env.database_url.clone()),
             actor,
             clock: Clock::from_setting(env.now.as_deref()),
+            server: overrides
+                .server
+                .clone()
+                .or_else(|| env.server.clone())
+                .map(|url| {
+                    let token = overrides.token.clone().or_else(|| env.token.clone());
+                    (url.trim_end_matches('/').to_owned(), token)
+                }),
             external_catalog: overrides
                 .catalog
                 .as_ref()

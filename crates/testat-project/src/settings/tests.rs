@@ -30,6 +30,8 @@ fn flags_beat_the_environment_which_beats_the_file_which_beats_the_defaults() {
         catalog: Some(PathBuf::from("env.csv")),
         now: Some("2026-03-01T00:00:00Z".into()),
         login: Some("login".into()),
+        server: Some("https://env.example/".into()),
+        token: Some("env-token".into()),
     };
     let file_only = Settings::resolve(dir, &Overrides::default(), &Environment::default()).unwrap();
     assert_eq!(file_only.file, Some(PathBuf::from(SETTINGS_FILE)));
@@ -45,12 +47,18 @@ fn flags_beat_the_environment_which_beats_the_file_which_beats_the_defaults() {
     assert_eq!(with_env.actor, "env-actor");
     assert_eq!(with_env.external_catalog, Some(dir.join("env.csv")));
     assert_eq!(with_env.clock.today().to_string(), "2026-03-01");
+    assert_eq!(
+        with_env.server,
+        Some(("https://env.example".into(), Some("env-token".into())))
+    );
 
     let flags = Overrides {
         config: None,
         database: Some("sqlite:flag.db".into()),
         actor: Some("flag-actor".into()),
         catalog: Some(PathBuf::from("flag.csv")),
+        server: None,
+        token: Some("flag-token".into()),
         scan: ScanOverrides {
             rules: vec![PathBuf::from("more")],
             no_builtin_rules: true,
@@ -63,6 +71,10 @@ fn flags_beat_the_environment_which_beats_the_file_which_beats_the_defaults() {
     let all = Settings::resolve(dir, &flags, &env).unwrap();
     assert_eq!(all.database.as_deref(), Some("sqlite:flag.db"));
     assert_eq!(all.actor, "flag-actor");
+    assert_eq!(
+        all.server,
+        Some(("https://env.example".into(), Some("flag-token".into())))
+    );
     assert_eq!(all.external_catalog, Some(dir.join("flag.csv")));
     assert!(!all.scan.builtin_rules);
     assert_eq!(all.scan.fail_on, Severity::Critical);

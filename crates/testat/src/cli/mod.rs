@@ -6,6 +6,7 @@ mod catalog;
 mod inquiry;
 mod scan;
 mod store;
+mod team;
 
 use std::path::PathBuf;
 
@@ -20,6 +21,7 @@ pub use scan::{RulesCommand, ScanArgs, ScanFormatArg, SeverityArg};
 pub use store::{
     AttestArgs, BundleCommand, EvidenceCommand, ExceptionsCommand, RunsCommand, StatusArg,
 };
+pub use team::{ServeArgs, TokenCommand, UserCommand};
 
 /// Testat: BSI C5:2020 compliance for cloud services.
 ///
@@ -126,6 +128,18 @@ pub enum Command {
     /// Write the assessment as a report (HTML, PDF, Markdown, CSV, JSON, OSCAL), or
     /// `testat report customer`: the handout of what customers must do on their side.
     Report(ReportArgs),
+
+    /// Serve the team server: the HTTP API, the web UI and the public trust page, on
+    /// the same store (`--db postgres://…` for teams).
+    Serve(ServeArgs),
+
+    /// Users of the team server (`testat user add NAME --role admin` makes the first).
+    #[command(subcommand)]
+    User(UserCommand),
+
+    /// API tokens of the team server (for uploads from CI).
+    #[command(subcommand)]
+    Token(TokenCommand),
 
     /// Print a shell completion script (e.g. `testat completions bash > ~/.local/share/bash-completion/completions/testat`).
     Completions {

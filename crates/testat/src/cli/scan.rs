@@ -49,6 +49,14 @@ pub struct ScanArgs {
         requires = "record"
     )]
     pub scope: String,
+    /// Record the run on this team server instead of a local store (e.g.
+    /// https://testat.example.org); needs an API token with the editor role
+    /// [env: TESTAT_SERVER].
+    #[arg(long, value_name = "URL", requires = "record")]
+    pub server: Option<String>,
+    /// The API token for --server [env: TESTAT_TOKEN].
+    #[arg(long, value_name = "TOKEN")]
+    pub token: Option<String>,
 }
 
 impl SeverityArg {
