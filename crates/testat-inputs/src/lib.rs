@@ -39,9 +39,11 @@
 //! ```
 
 mod decode;
+mod dispatch;
 mod error;
 mod json;
 mod kubernetes;
+mod link_data;
 mod links;
 mod location;
 mod model;

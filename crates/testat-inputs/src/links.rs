@@ -12,7 +12,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
-use crate::reader::{LinkData, StateAttributes};
+use crate::link_data::{LinkData, StateAttributes};
 use crate::terraform::address::instance_parts;
 use crate::{InputError, InputSet, Resource};
 

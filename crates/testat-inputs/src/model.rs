@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::InputError;
-use crate::reader::LinkData;
+use crate::link_data::FileLinks;
 
 /// What kind of document a file was recognised as (by content, not by extension).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -150,17 +150,6 @@ pub struct InputSet {
     pub(crate) link_data: Vec<FileLinks>,
     /// Whether the limit on links was reported already.
     pub(crate) link_limit_reported: bool,
-}
-
-/// Link data of one file and where its resources are in [`InputSet::resources`].
-#[derive(Debug)]
-pub(crate) struct FileLinks {
-    /// Index of the file's first resource.
-    pub first: usize,
-    /// Number of the file's resources.
-    pub count: usize,
-    /// What the file's reader found.
-    pub data: LinkData,
 }
 
 impl InputSet {

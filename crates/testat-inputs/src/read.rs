@@ -8,8 +8,9 @@ use sha2::{Digest, Sha256};
 use walkdir::WalkDir;
 
 use crate::decode::{SNIFF_LEN, decode, looks_like_input, looks_ours};
+use crate::link_data::FileLinks;
 use crate::reader::{Outcome, Parsed};
-use crate::{FileLinks, InputError, InputFile, InputKind, InputSet, Resource};
+use crate::{InputError, InputFile, InputKind, InputSet, Resource};
 
 /// Limits for reading input files.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -259,8 +260,7 @@ impl InputSet {
                 self.skipped.push(path);
                 return;
             }
-            Some('{' | '[') => crate::json::read(&path, &text),
-            Some(_) => crate::kubernetes::read_yaml(&path, &text, explicit),
+            Some(_) => crate::dispatch::read(&path, &text, explicit),
         };
         match outcome {
             Outcome::Read(parsed) => self.push(path, text, sha256, size, parsed),

@@ -1,7 +1,6 @@
 //! What a format reader hands back for one file.
 
-use std::collections::{BTreeSet, HashMap};
-
+use crate::link_data::LinkData;
 use crate::{InputError, InputKind, Resource};
 
 /// The result of reading one file's text.
@@ -37,30 +36,4 @@ impl Parsed {
             links: LinkData::None,
         }
     }
-}
-
-/// What a file contributes to the links between resources (built by
-/// [`InputSet::finish`](crate::InputSet::finish) once all files are read).
-#[derive(Debug, Default)]
-pub(crate) enum LinkData {
-    /// Nothing (Kubernetes).
-    #[default]
-    None,
-    /// A plan's configuration: for each resource's configuration address, the
-    /// configuration addresses of the resources it refers to.
-    Plan(HashMap<String, BTreeSet<String>>),
-    /// A state: per resource (index within the file), its `id`/`arn` values and its
-    /// top-level string values.
-    State(Vec<StateAttributes>),
-}
-
-/// The values of one state resource that take part in ID matching.
-#[derive(Debug, Default)]
-pub(crate) struct StateAttributes {
-    /// Index of the resource within its file.
-    pub resource: usize,
-    /// Non-empty `id` and `arn`.
-    pub ids: Vec<String>,
-    /// Non-empty top-level strings and strings in top-level arrays.
-    pub strings: Vec<String>,
 }
