@@ -302,6 +302,12 @@ impl InputSet {
         }
         self.links.resize_with(self.resources.len(), Vec::new);
         self.problems.extend(parsed.problems);
+        self.malformed.extend(
+            parsed
+                .malformed
+                .into_iter()
+                .map(|(index, reason)| (first + index, reason)),
+        );
         self.link_data.push(FileLinks {
             first,
             count,

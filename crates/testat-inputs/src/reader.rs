@@ -23,6 +23,9 @@ pub(crate) struct Parsed {
     pub resources: Vec<Resource>,
     pub problems: Vec<InputError>,
     pub links: LinkData,
+    /// Resources (by index within the file) whose values do not have the shape their
+    /// kind needs, with the reason.
+    pub malformed: Vec<(usize, String)>,
 }
 
 impl Parsed {
@@ -34,6 +37,7 @@ impl Parsed {
             resources: Vec::new(),
             problems: Vec::new(),
             links: LinkData::None,
+            malformed: Vec::new(),
         }
     }
 }
