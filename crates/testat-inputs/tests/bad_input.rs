@@ -460,7 +460,7 @@ fn file_larger_than_the_limit_is_not_read() {
 fn broken_symlink_next_to_a_good_file() {
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("b-pod.yaml");
-    fs::write(&good, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n").unwrap();
+    fs::write(&good, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n").unwrap();
     let broken = dir.path().join("a-broken.yaml");
     std::os::unix::fs::symlink(dir.path().join("missing.yaml"), &broken).unwrap();
     let link = dir.path().join("c-link.yaml");
@@ -528,7 +528,7 @@ fn directories_are_read_by_content() {
     fs::write(root.join("empty.yaml"), b"").unwrap();
     fs::write(
         root.join("pod.yml"),
-        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  containers:\n    - name: a\n      image: nginx:1.27\n",
     )
     .unwrap();
     fs::write(
@@ -598,6 +598,11 @@ fn whole_corpus_directory_reads_without_panicking() {
     assert_eq!(
         addresses,
         [
+            "Pod/shop/spec-as-list",
+            "CronJob/shop/no-job-spec",
+            "Deployment/shop/resources-as-list",
+            "StatefulSet/shop/user-without-space",
+            "Deployment/shop/well-formed",
             "Deployment/shop/api",
             "aws_s3_bucket.logs",
             "account.aws",
@@ -615,5 +620,35 @@ fn whole_corpus_directory_reads_without_panicking() {
                 .starts_with(&problem.path().display().to_string())
         );
     }
-    assert_eq!(set.problems.len(), 7, "{:#?}", set.problems);
+    assert_eq!(set.problems.len(), 11, "{:#?}", set.problems);
+}
+
+#[test]
+fn workloads_that_do_not_match_the_kubernetes_api_are_problems_and_malformed() {
+    let set = read(&corpus("malformed-workloads.yaml"));
+    let problems: Vec<String> = set.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(problems.len(), 4, "{problems:#?}");
+    for (problem, wanted) in problems.iter().zip([
+        "/0/spec",
+        "/1/spec/jobTemplate/spec/template/spec",
+        "/2/spec/template/spec/containers/0/resources",
+        "/3/spec/template/spec/containers/0/securityContext",
+    ]) {
+        assert!(problem.contains(wanted), "{problem} lacks {wanted}");
+    }
+    assert!(
+        problems[0].contains("Pod/shop/spec-as-list"),
+        "{}",
+        problems[0]
+    );
+    assert!(problems[0].contains("found a list"), "{}", problems[0]);
+    assert!(
+        problems[3].contains("expected a mapping"),
+        "{}",
+        problems[3]
+    );
+    let malformed: Vec<bool> = (0..set.resources.len())
+        .map(|i| set.malformed(i).is_some())
+        .collect();
+    assert_eq!(malformed, [true, true, true, true, false]);
 }

@@ -69,8 +69,16 @@ fn unknown_error(path: &str) -> ExecutionError {
 static UNKNOWN_TYPE: Type = Type::new_unspecified_type("unknown");
 
 /// A value Terraform knows only after apply (an element of a list).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct UnknownValue(String);
+
+impl std::fmt::Debug for UnknownValue {
+    // A function given this value fails with an error that shows it: that is a use too.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Touched::note(&self.0);
+        write!(f, "unknown `{}`", self.0)
+    }
+}
 
 impl Val for UnknownValue {
     fn get_type(&self) -> &Type {
