@@ -4,8 +4,8 @@
 Every folder `rules/<provider>/fixtures/generated/<case>/` with a `main.tf` is planned
 with the `terraform` binary (its built-in `terraform_data` resource needs no provider
 download), and `terraform show -json` on the plan is written to `plan.json` beside it.
-A folder that also has a file named `APPLY` is applied as well (locally: terraform_data
-only stores its input) and the state's `terraform show -json` goes to `state.json`.
+A folder that has a file named `APPLY` is applied instead (locally: terraform_data only
+stores its input), and the state's `terraform show -json` goes to `state.json`.
 
 Then the output is adapted, and nothing else is changed:
 
@@ -113,10 +113,11 @@ def generate(case):
                 shutil.copy(item, work / item.name)
         terraform(work, "init", "-input=false", "-no-color")
         terraform(work, "plan", "-input=false", "-no-color", "-out", "p")
-        write(case / "plan.json", show(work, "p"))
         if (case / "APPLY").exists():
             terraform(work, "apply", "-input=false", "-no-color", "-auto-approve", "p")
             write(case / "state.json", show(work))
+        else:
+            write(case / "plan.json", show(work, "p"))
     print(f"regenerated {case}")
 
 
