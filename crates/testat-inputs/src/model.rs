@@ -146,6 +146,10 @@ pub struct InputSet {
     /// Files under a directory that were skipped because they are not a format we read,
     /// and symbolic links found under a directory (which are not followed).
     pub skipped: Vec<PathBuf>,
+    /// Skipped files that look like inputs but only become inputs after a tool renders
+    /// them (Helm chart templates, parts of a Kustomize configuration), each with a note
+    /// that says what to scan instead. They are in `skipped` too.
+    pub skip_notes: Vec<(PathBuf, String)>,
     /// What each file contributes to `links`, kept until [`InputSet::finish`].
     pub(crate) link_data: Vec<FileLinks>,
     /// Whether the limit on links was reported already.

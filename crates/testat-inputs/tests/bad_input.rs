@@ -652,3 +652,77 @@ fn workloads_that_do_not_match_the_kubernetes_api_are_problems_and_malformed() {
         .collect();
     assert_eq!(malformed, [true, true, true, true, false]);
 }
+
+#[test]
+fn helm_chart_templates_and_kustomize_patches_are_skipped_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let chart = root.join("charts/shop");
+    fs::create_dir_all(chart.join("templates")).unwrap();
+    fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: shop\nversion: 1.0.0\n",
+    )
+    .unwrap();
+    fs::write(
+        chart.join("values.yaml"),
+        "replicas: 2\nimage: shop:1.0.0\n",
+    )
+    .unwrap();
+    fs::write(
+        chart.join("templates/deployment.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include \"shop.fullname\" . }}\nspec:\n  replicas: {{ .Values.replicas }}\n",
+    )
+    .unwrap();
+    // Helm templates that happen to be valid YAML are skipped all the same.
+    fs::write(
+        chart.join("templates/service.yaml"),
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: shop\n",
+    )
+    .unwrap();
+    let overlay = root.join("deploy/overlays/prod");
+    fs::create_dir_all(&overlay).unwrap();
+    fs::write(
+        overlay.join("kustomization.yaml"),
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../../base]\npatches: [{path: replicas.yaml}]\n",
+    )
+    .unwrap();
+    fs::write(
+        overlay.join("replicas.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\nspec:\n  replicas: 3\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("loose-template.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n",
+    )
+    .unwrap();
+    let set = read_paths(&[root.to_path_buf()], &ReadOptions::default());
+    assert!(set.problems.is_empty(), "{:#?}", set.problems);
+    let notes: Vec<String> = set
+        .skip_notes
+        .iter()
+        .map(|(path, note)| {
+            let start: Vec<&str> = note.split(' ').take(3).collect();
+            format!(
+                "{}: {}",
+                path.strip_prefix(root).unwrap().display(),
+                start.join(" ")
+            )
+        })
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "charts/shop/templates/deployment.yaml: a Helm chart",
+            "charts/shop/templates/service.yaml: a Helm chart",
+            "deploy/overlays/prod/replicas.yaml: part of a",
+            "loose-template.yaml: a template (`{{",
+        ]
+    );
+    for (_, note) in &set.skip_notes {
+        assert!(note.contains("instead"), "{note}");
+    }
+    let addresses: Vec<&str> = set.resources.iter().map(|r| r.address.as_str()).collect();
+    assert_eq!(addresses, ["Kustomization/<unnamed>"]);
+}
