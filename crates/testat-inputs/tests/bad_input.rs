@@ -460,7 +460,7 @@ fn file_larger_than_the_limit_is_not_read() {
 fn broken_symlink_next_to_a_good_file() {
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("b-pod.yaml");
-    fs::write(&good, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n").unwrap();
+    fs::write(&good, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n").unwrap();
     let broken = dir.path().join("a-broken.yaml");
     std::os::unix::fs::symlink(dir.path().join("missing.yaml"), &broken).unwrap();
     let link = dir.path().join("c-link.yaml");
@@ -528,7 +528,7 @@ fn directories_are_read_by_content() {
     fs::write(root.join("empty.yaml"), b"").unwrap();
     fs::write(
         root.join("pod.yml"),
-        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  containers:\n    - name: a\n      image: nginx:1.27\n",
     )
     .unwrap();
     fs::write(
@@ -598,6 +598,11 @@ fn whole_corpus_directory_reads_without_panicking() {
     assert_eq!(
         addresses,
         [
+            "Pod/shop/spec-as-list",
+            "CronJob/shop/no-job-spec",
+            "Deployment/shop/resources-as-list",
+            "StatefulSet/shop/user-without-space",
+            "Deployment/shop/well-formed",
             "Deployment/shop/api",
             "aws_s3_bucket.logs",
             "account.aws",
@@ -615,5 +620,109 @@ fn whole_corpus_directory_reads_without_panicking() {
                 .starts_with(&problem.path().display().to_string())
         );
     }
-    assert_eq!(set.problems.len(), 7, "{:#?}", set.problems);
+    assert_eq!(set.problems.len(), 11, "{:#?}", set.problems);
+}
+
+#[test]
+fn workloads_that_do_not_match_the_kubernetes_api_are_problems_and_malformed() {
+    let set = read(&corpus("malformed-workloads.yaml"));
+    let problems: Vec<String> = set.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(problems.len(), 4, "{problems:#?}");
+    for (problem, wanted) in problems.iter().zip([
+        "/0/spec",
+        "/1/spec/jobTemplate/spec/template/spec",
+        "/2/spec/template/spec/containers/0/resources",
+        "/3/spec/template/spec/containers/0/securityContext",
+    ]) {
+        assert!(problem.contains(wanted), "{problem} lacks {wanted}");
+    }
+    assert!(
+        problems[0].contains("Pod/shop/spec-as-list"),
+        "{}",
+        problems[0]
+    );
+    assert!(problems[0].contains("found a list"), "{}", problems[0]);
+    assert!(
+        problems[3].contains("expected a mapping"),
+        "{}",
+        problems[3]
+    );
+    let malformed: Vec<bool> = (0..set.resources.len())
+        .map(|i| set.malformed(i).is_some())
+        .collect();
+    assert_eq!(malformed, [true, true, true, true, false]);
+}
+
+#[test]
+fn helm_chart_templates_and_kustomize_patches_are_skipped_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let chart = root.join("charts/shop");
+    fs::create_dir_all(chart.join("templates")).unwrap();
+    fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: shop\nversion: 1.0.0\n",
+    )
+    .unwrap();
+    fs::write(
+        chart.join("values.yaml"),
+        "replicas: 2\nimage: shop:1.0.0\n",
+    )
+    .unwrap();
+    fs::write(
+        chart.join("templates/deployment.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include \"shop.fullname\" . }}\nspec:\n  replicas: {{ .Values.replicas }}\n",
+    )
+    .unwrap();
+    // Helm templates that happen to be valid YAML are skipped all the same.
+    fs::write(
+        chart.join("templates/service.yaml"),
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: shop\n",
+    )
+    .unwrap();
+    let overlay = root.join("deploy/overlays/prod");
+    fs::create_dir_all(&overlay).unwrap();
+    fs::write(
+        overlay.join("kustomization.yaml"),
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../../base]\npatches: [{path: replicas.yaml}]\n",
+    )
+    .unwrap();
+    fs::write(
+        overlay.join("replicas.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\nspec:\n  replicas: 3\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("loose-template.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n",
+    )
+    .unwrap();
+    let set = read_paths(&[root.to_path_buf()], &ReadOptions::default());
+    assert!(set.problems.is_empty(), "{:#?}", set.problems);
+    let notes: Vec<String> = set
+        .skip_notes
+        .iter()
+        .map(|(path, note)| {
+            let start: Vec<&str> = note.split(' ').take(3).collect();
+            format!(
+                "{}: {}",
+                path.strip_prefix(root).unwrap().display(),
+                start.join(" ")
+            )
+        })
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "charts/shop/templates/deployment.yaml: a Helm chart",
+            "charts/shop/templates/service.yaml: a Helm chart",
+            "deploy/overlays/prod/replicas.yaml: part of a",
+            "loose-template.yaml: a template (`{{",
+        ]
+    );
+    for (_, note) in &set.skip_notes {
+        assert!(note.contains("instead"), "{note}");
+    }
+    let addresses: Vec<&str> = set.resources.iter().map(|r| r.address.as_str()).collect();
+    assert_eq!(addresses, ["Kustomization/<unnamed>"]);
 }

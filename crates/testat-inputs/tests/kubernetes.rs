@@ -131,11 +131,11 @@ fn directory_of_manifests_in_sorted_order() {
 #[test]
 fn yaml_from_bytes_and_unnamed_objects() {
     let mut set = InputSet::default();
-    let text = b"apiVersion: v1\nkind: Pod\nmetadata:\n  generateName: job-\n---\napiVersion: v1\nkind: Secret\n".to_vec();
+    let text = b"apiVersion: v1\nkind: Pod\nmetadata:\n  generateName: job-\nspec:\n  containers: [{name: a, image: busybox:1.36}]\n---\napiVersion: v1\nkind: Secret\n".to_vec();
     set.add_bytes("-".into(), text, true, &ReadOptions::default());
     set.finish();
     assert!(set.problems.is_empty(), "{:?}", set.problems);
     let addresses: Vec<&str> = set.resources.iter().map(|r| r.address.as_str()).collect();
     assert_eq!(addresses, ["Pod/job-", "Secret/<unnamed>"]);
-    assert_eq!(set.resources[1].line, 6);
+    assert_eq!(set.resources[1].line, 8);
 }

@@ -423,7 +423,7 @@ fn empty_state_is_a_state_without_resources() {
 }
 
 #[test]
-fn instances_with_different_keys_link_to_every_instance() {
+fn literal_keys_pick_one_instance_and_unresolved_references_are_uncertain() {
     let change = |address: &str, kind: &str| {
         format!(
             r#"{{"address":{address:?},"mode":"managed","type":"{kind}","provider_name":"registry.terraform.io/hashicorp/aws","change":{{"actions":["create"],"after":{{}}}}}}"#
@@ -439,7 +439,7 @@ fn instances_with_different_keys_link_to_every_instance() {
     let text = format!(
         r#"{{"format_version":"1.2","resource_changes":[{changes}],"configuration":{{"root_module":{{"resources":[
             {{"address":"aws_s3_bucket_policy.p","mode":"managed","expressions":{{"bucket":{{"references":["aws_s3_bucket.b[0].id","aws_s3_bucket.b"]}}}}}},
-            {{"address":"aws_s3_bucket_policy.q","mode":"managed","expressions":{{"bucket":{{"references":["aws_s3_bucket.b[0].id","aws_s3_bucket.b"]}}}}}}]}}}}}}"#
+            {{"address":"aws_s3_bucket_policy.q","mode":"managed","expressions":{{"bucket":{{"references":["aws_s3_bucket.b","local.pick"]}}}}}}]}}}}}}"#
     );
     let mut set = InputSet::default();
     set.add_bytes(
@@ -450,11 +450,15 @@ fn instances_with_different_keys_link_to_every_instance() {
     );
     set.finish();
     assert!(set.problems.is_empty(), "{:?}", set.problems);
-    // `p` has keys {"x"}, the buckets {0, 1}: every instance. `q` has {0}, not {0, 1}:
-    // every instance too (its index is not known to follow the bucket's).
+    // `p` names `b[0]`: that instance only. `q` names `b[local.pick]`: nothing says
+    // which, and no known value does either, so both buckets, uncertain.
     // The fifth resource is the plan's AWS account, which links to nothing.
     assert_eq!(
         set.links,
-        [vec![2, 3], vec![2, 3], vec![0, 1], vec![0, 1], vec![]]
+        [vec![2, 3], vec![3], vec![0], vec![0, 1], vec![]]
     );
+    assert_eq!(set.uncertain_links(0), [3]);
+    assert_eq!(set.uncertain_links(1), [3]);
+    assert_eq!(set.uncertain_links(2), Vec::<usize>::new());
+    assert_eq!(set.uncertain_links(3), [0, 1]);
 }

@@ -288,7 +288,7 @@ remediation: add one
         ),
         (
             "pods.yaml",
-            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: []}\n".to_owned(),
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: busybox:1.36}]}\n".to_owned(),
         ),
     ] {
         set.add_bytes(
@@ -327,4 +327,123 @@ remediation: add one
         ],
         "one finding per AWS account per file; none for google or Kubernetes"
     );
+}
+
+#[test]
+fn malformed_workloads_are_errors_with_the_reason_never_passes() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../testat-inputs/tests/corpus/malformed-workloads.yaml");
+    let inputs = testat_inputs::read_paths(&[path], &ReadOptions::default());
+    assert_eq!(inputs.problems.len(), 4, "{:#?}", inputs.problems);
+    let rules = RuleSet::builtin(testat_catalog::builtin()).unwrap();
+    let findings = evaluate(&inputs, &rules);
+    for finding in &findings {
+        let resource = &inputs.resources[finding.resource];
+        if resource.address == "Deployment/shop/well-formed" {
+            assert_ne!(finding.outcome, Outcome::Error, "{finding:?}");
+            continue;
+        }
+        assert_eq!(
+            finding.outcome,
+            Outcome::Error,
+            "{}: {finding:?}",
+            resource.address
+        );
+        let detail = finding.detail.as_deref().unwrap();
+        assert!(detail.contains("Kubernetes API"), "{detail}");
+        assert!(detail.contains(&resource.address), "{detail}");
+    }
+    let malformed_findings = findings
+        .iter()
+        .filter(|f| inputs.resources[f.resource].address != "Deployment/shop/well-formed")
+        .count();
+    assert_eq!(malformed_findings, 4 * 8);
+}
+
+#[test]
+fn an_attribute_of_the_wrong_json_type_is_reported_as_such() {
+    let plan = r#"{"format_version": "1.2", "resource_changes": [
+      {"address": "aws_security_group.edited", "mode": "managed", "type": "aws_security_group", "name": "edited",
+       "provider_name": "registry.terraform.io/hashicorp/aws",
+       "change": {"actions": ["create"], "after": {"ingress": [
+         {"cidr_blocks": ["0.0.0.0/0"], "protocol": "tcp", "from_port": "22", "to_port": "22"}]}}}
+    ]}"#;
+    let inputs = inputs("plan.json", plan);
+    let mut rules = RuleSet::builtin(testat_catalog::builtin()).unwrap();
+    rules.retain(|r| r.id() == "AWS-SG-ADMIN-PORTS-OPEN");
+    let found = outcomes(&inputs, &rules);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].1, Outcome::Error);
+    let detail = found[0].2.as_deref().unwrap();
+    assert!(detail.contains("JSON type"), "{detail}");
+    assert!(
+        detail.contains("`ingress[0].from_port` = \"22\""),
+        "{detail}"
+    );
+}
+
+const RETENTION_RULE: &str = r#"
+id: T-CWL-DAYS
+title: Log groups keep events long enough
+severity: medium
+criteria: [OPS-12]
+provider: aws
+resources: [aws_cloudwatch_log_group]
+parameters:
+  min_days:
+    default: 365
+    description: The fewest days a log group must keep events.
+condition: has(resource.retention_in_days) && resource.retention_in_days >= params.min_days
+message: too short
+remediation: keep longer
+"#;
+
+#[test]
+fn parameters_have_defaults_and_are_set_with_their_type() {
+    let plan = r#"{"format_version": "1.2", "resource_changes": [
+      {"address": "aws_cloudwatch_log_group.a", "mode": "managed", "type": "aws_cloudwatch_log_group", "name": "a",
+       "provider_name": "registry.terraform.io/hashicorp/aws",
+       "change": {"actions": ["create"], "after": {"retention_in_days": 400}}}
+    ]}"#;
+    let inputs = inputs("plan.json", plan);
+    let mut rules = rules(&[RETENTION_RULE]);
+    assert_eq!(outcomes(&inputs, &rules)[0].1, Outcome::Pass);
+    assert_eq!(
+        rules.get("T-CWL-DAYS").unwrap().parameters()["min_days"],
+        serde_json::json!(365)
+    );
+    rules
+        .set_parameter("T-CWL-DAYS", "min_days", serde_json::json!(500))
+        .unwrap();
+    assert_eq!(outcomes(&inputs, &rules)[0].1, Outcome::Fail);
+    let rule = rules.get("T-CWL-DAYS").unwrap();
+    assert_eq!(rule.parameters()["min_days"], serde_json::json!(500));
+    assert_eq!(rule.changed_parameters().len(), 1);
+    for (name, value, wanted) in [
+        (
+            "min_days",
+            serde_json::json!("400"),
+            "expected a whole number, found a string",
+        ),
+        (
+            "min_days",
+            serde_json::json!(400.5),
+            "expected a whole number, found a number",
+        ),
+        (
+            "max_days",
+            serde_json::json!(1),
+            "the rule's parameters are min_days",
+        ),
+    ] {
+        let error = rules
+            .set_parameter("T-CWL-DAYS", name, value)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains(wanted), "{error}");
+    }
+    let error = rules
+        .set_parameter("T-NOPE", "min_days", serde_json::json!(1))
+        .unwrap_err();
+    assert!(matches!(error, RuleError::Parameter { .. }), "{error}");
 }
