@@ -433,6 +433,7 @@ async fn build_store(options: &Options, rules: &RuleSet, catalog: &Catalog) -> B
         resource_count: i64::try_from(options.resources + 1).unwrap_or(i64::MAX),
         inputs: Vec::new(),
         findings,
+        settings: Default::default(),
     };
     let set = |run: &mut NewRun, outcomes: &Outcomes, i: usize| {
         let outcome = if outcomes.failing(i) { "fail" } else { "pass" };

@@ -43,7 +43,7 @@ pub use layout::{
 };
 pub use runs::{
     CriterionCounts, CriterionFailure, FindingChange, NewRun, Run, RunFinding, RunInput,
-    StoredFinding,
+    RunSettings, StoredFinding,
 };
 pub use schema::SCHEMA_VERSION;
 pub use team::{ApiToken, Session, User};

@@ -42,6 +42,25 @@ pub struct RunFinding {
     pub criteria: Vec<String>,
 }
 
+/// The settings a run was made with that change its outcomes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunSettings {
+    /// Per rule, the parameters set to something other than their default.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub parameters: BTreeMap<String, BTreeMap<String, serde_json::Value>>,
+    /// Providers whose inputs were declared the account baseline.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub account_baseline: Vec<String>,
+}
+
+impl RunSettings {
+    /// Whether nothing differs from the defaults.
+    pub fn is_default(&self) -> bool {
+        self.parameters.is_empty() && self.account_baseline.is_empty()
+    }
+}
+
 /// A run to record (also the body of an upload to the team server).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -67,6 +86,9 @@ pub struct NewRun {
     pub inputs: Vec<RunInput>,
     /// Every finding.
     pub findings: Vec<RunFinding>,
+    /// Settings that changed outcomes.
+    #[serde(default, skip_serializing_if = "RunSettings::is_default")]
+    pub settings: RunSettings,
 }
 
 /// A recorded run.
@@ -104,6 +126,9 @@ pub struct Run {
     pub other: i64,
     /// Findings whose outcome changed since the previous run of the scope.
     pub changed: i64,
+    /// Settings that changed outcomes.
+    #[serde(skip_serializing_if = "RunSettings::is_default")]
+    pub settings: RunSettings,
 }
 
 /// A run as stored: the columns as they are, for audit payloads.
@@ -124,6 +149,14 @@ pub(crate) struct RunRow {
     excepted: i64,
     other: i64,
     changed: i64,
+    /// `{}` for runs without settings, and then left out of the audit payload, so
+    /// that runs recorded before schema 5 verify unchanged.
+    #[serde(skip_serializing_if = "no_settings")]
+    settings: String,
+}
+
+fn no_settings(text: &str) -> bool {
+    text == "{}"
 }
 
 impl RunRow {
@@ -145,6 +178,12 @@ impl RunRow {
             excepted: self.excepted,
             other: self.other,
             changed: self.changed,
+            settings: serde_json::from_str(&self.settings).map_err(|_| StoreError::Corrupt {
+                record: record.clone(),
+                field: "settings",
+                value: self.settings.clone(),
+                expected: "run settings (JSON)",
+            })?,
         })
     }
 }
@@ -405,7 +444,7 @@ impl Store {
         let changed = i64::try_from(changes.len()).unwrap_or(i64::MAX);
 
         sqlx::query(
-            "INSERT INTO runs (id, scope, started_at, finished_at, actor, tool_version, catalog_version, ruleset_sha256, rule_count, resource_count, passed, failed, excepted, other, changed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+            "INSERT INTO runs (id, scope, started_at, finished_at, actor, tool_version, catalog_version, ruleset_sha256, rule_count, resource_count, passed, failed, excepted, other, changed, settings) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         )
         .bind(id)
         .bind(run.scope.as_str())
@@ -422,6 +461,10 @@ impl Store {
         .bind(excepted)
         .bind(other)
         .bind(changed)
+        .bind(
+            serde_json::to_string(&run.settings)
+                .map_err(|e| StoreError::encode(format!("settings of run {id}"), &e))?,
+        )
         .execute(&mut *tx)
         .await
         .map_err(|e| self.err(&e))?;
@@ -639,7 +682,7 @@ async fn select_runs(
     id: Option<i64>,
 ) -> Result<Vec<RunRow>> {
     let sql = format!(
-        "SELECT id, scope, started_at, finished_at, actor, tool_version, catalog_version, ruleset_sha256, rule_count, resource_count, passed, failed, excepted, other, changed FROM runs {tail}"
+        "SELECT id, scope, started_at, finished_at, actor, tool_version, catalog_version, ruleset_sha256, rule_count, resource_count, passed, failed, excepted, other, changed, settings FROM runs {tail}"
     );
     let mut query = sqlx::query_as(&sql);
     if let Some(id) = id {

@@ -14,10 +14,15 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0003_inquiries.sql"),
     ),
     (4, "team", include_str!("../migrations/0004_team.sql")),
+    (
+        5,
+        "run settings",
+        include_str!("../migrations/0005_run_settings.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 const CREATE_VERSION_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_version (
     version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL, tool_version TEXT NOT NULL)";

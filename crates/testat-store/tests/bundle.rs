@@ -34,6 +34,7 @@ fn run(at: DateTime<Utc>) -> NewRun {
             size: 10,
         }],
         findings: vec![],
+        settings: Default::default(),
     }
 }
 

@@ -14,8 +14,8 @@ use std::path::Path;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use sqlx::{Connection, Executor};
 use testat_store::{
-    AttestStatus, Location, NewAttestation, NewEvidence, NewRun, RunFinding, RunInput, Stamp,
-    Store, StoreError,
+    AttestStatus, Location, NewAttestation, NewEvidence, NewRun, RunFinding, RunInput, RunSettings,
+    Stamp, Store, StoreError,
 };
 
 fn at(hour: u32) -> DateTime<Utc> {
@@ -55,6 +55,7 @@ fn new_run(hour: u32, findings: Vec<RunFinding>) -> NewRun {
             size: 10,
         }],
         findings,
+        settings: RunSettings::default(),
     }
 }
 
@@ -119,20 +120,23 @@ async fn scenario_runs(backend: &Backend) {
         )
         .await
         .unwrap();
-    let r3 = store
-        .record_run(
-            &new_run(
-                3,
-                vec![
-                    finding("R1", "a", "fail", "OPS-06"),
-                    finding("R2", "a", "pass", "CRY-03"),
-                    finding("R2", "c", "fail", "CRY-03"),
-                ],
-            ),
-            &stamp(3),
-        )
-        .await
-        .unwrap();
+    let mut third = new_run(
+        3,
+        vec![
+            finding("R1", "a", "fail", "OPS-06"),
+            finding("R2", "a", "pass", "CRY-03"),
+            finding("R2", "c", "fail", "CRY-03"),
+        ],
+    );
+    third.settings = RunSettings {
+        parameters: [(
+            "R1".to_owned(),
+            [("min_days".to_owned(), serde_json::json!(400))].into(),
+        )]
+        .into(),
+        account_baseline: vec!["aws".into()],
+    };
+    let r3 = store.record_run(&third, &stamp(3)).await.unwrap();
     assert_eq!((r1, r2, r3), (1, 2, 3));
     let runs = store.runs().await.unwrap();
     assert_eq!(runs.len(), 3);
@@ -145,6 +149,11 @@ async fn scenario_runs(backend: &Backend) {
         store.run_changes(3).await.unwrap()
     );
     assert_eq!((runs[2].passed, runs[2].failed), (1, 2));
+    assert!(runs[0].settings.is_default());
+    assert_eq!(
+        runs[2].settings, third.settings,
+        "settings come back as recorded"
+    );
     assert_eq!(store.run_inputs(1).await.unwrap()[0].path, "plan.json");
     let criteria = store.run_criteria(3).await.unwrap();
     assert_eq!(criteria.len(), 2);
@@ -429,6 +438,20 @@ async fn scenario_tampering(backend: &Backend) {
         ["run 2: altered: differs from what audit event 3 recorded"]
     );
     conn.execute("UPDATE runs SET failed = 1 WHERE id = 2")
+        .await
+        .unwrap();
+    assert!(store.verify().await.unwrap().ok());
+
+    // A threshold changed after the fact.
+    conn.execute("UPDATE runs SET settings = '{\"account_baseline\":[\"aws\"]}' WHERE id = 2")
+        .await
+        .unwrap();
+    let found = places(store.verify().await.unwrap());
+    assert_eq!(
+        found,
+        ["run 2: altered: differs from what audit event 3 recorded"]
+    );
+    conn.execute("UPDATE runs SET settings = '{}' WHERE id = 2")
         .await
         .unwrap();
     assert!(store.verify().await.unwrap().ok());

@@ -70,6 +70,7 @@ fn overrides(cli: &Cli) -> Overrides {
             criteria: args.criteria.clone(),
             skip_rules: args.skip_rule.clone(),
             max_file_size: args.max_file_size,
+            account_baseline: args.account_baseline.clone(),
         },
         _ => ScanOverrides::default(),
     };

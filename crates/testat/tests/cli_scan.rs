@@ -15,7 +15,7 @@ use std::path::Path;
 
 use predicates::prelude::*;
 use serde_json::Value;
-use support::{repo_root, testat, validate};
+use support::{in_dir, repo_root, testat, validate};
 
 fn scan_json(dir: &Path, args: &[&str]) -> (i32, Value) {
     let output = testat()
@@ -526,4 +526,100 @@ fn catalog_show_lists_the_rules_that_test_a_criterion() {
         .assert()
         .success()
         .stdout(predicate::str::contains("none; evidence or an attestation"));
+}
+
+#[test]
+fn rule_parameters_and_the_account_baseline_change_outcomes_and_are_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        repo_root().join("examples/aws/shop.plan.json"),
+        dir.path().join("plan.json"),
+    )
+    .unwrap();
+    let rds = (
+        "AWS-RDS-BACKUP-RETENTION".to_owned(),
+        "aws_db_instance.orders".to_owned(),
+    );
+    // The orders database keeps backups 14 days: enough for the default of 7.
+    let (_, report) = scan_json(dir.path(), &["plan.json"]);
+    assert!(!failing(&report).contains(&rds));
+
+    std::fs::write(
+        dir.path().join("testat.toml"),
+        "[rules.AWS-RDS-BACKUP-RETENTION]\nmin_days = 30\n",
+    )
+    .unwrap();
+    let (_, report) = scan_json(dir.path(), &["plan.json"]);
+    assert!(failing(&report).contains(&rds), "30 days are asked for");
+
+    in_dir(dir.path(), "2026-11-28T09:00:00Z", "ci")
+        .arg("init")
+        .assert()
+        .success();
+    in_dir(dir.path(), "2026-11-28T10:00:00Z", "ci")
+        .args(["scan", "plan.json", "--record", "--format", "json"])
+        .assert()
+        .code(1);
+    let output = in_dir(dir.path(), "2026-11-28T11:00:00Z", "ci")
+        .args(["assess", "--type", "1", "--format", "json"])
+        .output()
+        .unwrap();
+    let assessment: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let applied: Vec<&Value> = assessment["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["rules"].as_array().unwrap())
+        .filter(|r| r["id"] == "AWS-RDS-BACKUP-RETENTION")
+        .map(|r| &r["parameters"])
+        .collect();
+    assert!(!applied.is_empty());
+    assert!(
+        applied
+            .iter()
+            .all(|p| **p == serde_json::json!(["min_days = 30"])),
+        "{applied:?}"
+    );
+
+    std::fs::write(
+        dir.path().join("testat.toml"),
+        "[rules.AWS-RDS-BACKUP-RETENTION]\nmin_days = \"30\"\n",
+    )
+    .unwrap();
+    testat()
+        .current_dir(dir.path())
+        .args(["scan", "plan.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("testat.toml").and(predicate::str::contains("min_days")));
+}
+
+#[test]
+fn account_level_rules_are_unknown_unless_the_input_is_the_account_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        repo_root().join("rules/aws/fixtures/no-account-resources.plan.json"),
+        dir.path().join("plan.json"),
+    )
+    .unwrap();
+    let outcome = |report: &Value| -> BTreeSet<String> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "AWS-CLOUDTRAIL-ALL-REGIONS")
+            .map(|f| f["outcome"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (_, report) = scan_json(dir.path(), &["plan.json"]);
+    assert_eq!(outcome(&report), BTreeSet::from(["unknown".to_owned()]));
+    let (code, report) = scan_json(dir.path(), &["plan.json", "--account-baseline", "aws"]);
+    assert_eq!(outcome(&report), BTreeSet::from(["fail".to_owned()]));
+    assert_eq!(code, 1);
+    testat()
+        .current_dir(dir.path())
+        .args(["scan", "plan.json", "--account-baseline", "amazon"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("amazon"));
 }

@@ -16,9 +16,12 @@
 //! | skipped rules | `skip_rules` (added) | | `[scan] skip_rules` | none |
 //! | criteria | `criteria` (replace) | | `[scan] criteria` | all |
 //! | largest input | `max_file_size` | | `[scan] max_file_size` | 2 GiB |
+//! | account baseline | `account_baseline` (added) | | `[scan] account_baseline` | none |
+//! | rule parameters | | | `[rules.<ID>]` | the rule's defaults |
 
 mod file;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::Duration;
@@ -105,6 +108,8 @@ pub struct ScanOverrides {
     pub skip_rules: Vec<String>,
     /// Largest input file read, in bytes.
     pub max_file_size: Option<u64>,
+    /// Providers declared the account baseline (beside the settings file's).
+    pub account_baseline: Vec<String>,
 }
 
 /// Scan settings, resolved.
@@ -122,6 +127,29 @@ pub struct ScanSettings {
     pub skip_rules: Vec<String>,
     /// Largest input file read, in bytes.
     pub max_file_size: u64,
+    /// Providers whose Terraform inputs are the account baseline; not yet checked.
+    pub account_baseline: Vec<String>,
+    /// Rule parameters by rule ID and name (as JSON values); not yet checked.
+    pub parameters: BTreeMap<String, BTreeMap<String, serde_json::Value>>,
+    /// The settings file they come from, for messages.
+    pub settings_file: PathBuf,
+}
+
+impl Default for ScanSettings {
+    /// The settings of `testat scan` with no flags and no settings file.
+    fn default() -> Self {
+        Self {
+            builtin_rules: true,
+            rule_dirs: Vec::new(),
+            fail_on: Severity::High,
+            criteria: Vec::new(),
+            skip_rules: Vec::new(),
+            max_file_size: testat_inputs::ReadOptions::default().max_file_size,
+            account_baseline: Vec::new(),
+            parameters: BTreeMap::new(),
+            settings_file: PathBuf::from(SETTINGS_FILE),
+        }
+    }
 }
 
 /// Everything a job needs to know, resolved.
@@ -172,6 +200,23 @@ impl Settings {
         rule_dirs.extend(scan.rules.iter().map(|d| dir.join(d)));
         let mut skip_rules = file.scan.skip_rules.clone();
         skip_rules.extend(scan.skip_rules.iter().cloned());
+        let mut account_baseline = file.scan.account_baseline.clone();
+        for provider in &scan.account_baseline {
+            if !account_baseline.contains(provider) {
+                account_baseline.push(provider.clone());
+            }
+        }
+        let parameters = file
+            .rules
+            .iter()
+            .map(|(rule, values)| {
+                let values = values
+                    .iter()
+                    .map(|(name, value)| (name.clone(), toml_to_json(value)))
+                    .collect();
+                (rule.clone(), values)
+            })
+            .collect();
         let actor = overrides
             .actor
             .clone()
@@ -216,6 +261,11 @@ impl Settings {
                     .max_file_size
                     .or(file.scan.max_file_size)
                     .unwrap_or(testat_inputs::ReadOptions::default().max_file_size),
+                account_baseline,
+                parameters,
+                settings_file: named
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from(SETTINGS_FILE)),
             },
             exceptions: file.exceptions,
             service: ServiceDescription {
@@ -271,6 +321,24 @@ impl Settings {
                     ),
                 },
             })
+    }
+}
+
+/// A TOML value as JSON (dates become their text).
+fn toml_to_json(value: &toml::Value) -> serde_json::Value {
+    match value {
+        toml::Value::String(s) => serde_json::Value::String(s.clone()),
+        toml::Value::Integer(i) => serde_json::Value::from(*i),
+        toml::Value::Float(f) => serde_json::Value::from(*f),
+        toml::Value::Boolean(b) => serde_json::Value::Bool(*b),
+        toml::Value::Datetime(d) => serde_json::Value::String(d.to_string()),
+        toml::Value::Array(items) => items.iter().map(toml_to_json).collect(),
+        toml::Value::Table(table) => serde_json::Value::Object(
+            table
+                .iter()
+                .map(|(k, v)| (k.clone(), toml_to_json(v)))
+                .collect(),
+        ),
     }
 }
 

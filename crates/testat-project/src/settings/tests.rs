@@ -66,6 +66,7 @@ fn flags_beat_the_environment_which_beats_the_file_which_beats_the_defaults() {
             criteria: vec!["OPS-12".into()],
             skip_rules: vec!["B".into()],
             max_file_size: Some(20),
+            account_baseline: Vec::new(),
         },
     };
     let all = Settings::resolve(dir, &flags, &env).unwrap();
@@ -111,4 +112,27 @@ fn a_named_file_must_exist_and_errors_name_the_place() {
     let s = Settings::resolve(dir, &Overrides::default(), &Environment::default()).unwrap();
     let e = s.max_scan_gap().unwrap_err().to_string();
     assert!(e.contains("[assessment]") && e.contains("`soon`"), "{e}");
+}
+
+#[test]
+fn rule_parameters_and_the_account_baseline_come_from_the_file_and_flags() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(
+        dir,
+        "[scan]\naccount_baseline = [\"aws\"]\n\n[rules.AWS-CWL-RETENTION]\nmin_days = 400\nallow_unlimited = false\n",
+    );
+    let overrides = Overrides {
+        scan: ScanOverrides {
+            account_baseline: vec!["google".into(), "aws".into()],
+            ..ScanOverrides::default()
+        },
+        ..Overrides::default()
+    };
+    let settings = Settings::resolve(dir, &overrides, &Environment::default()).unwrap();
+    assert_eq!(settings.scan.account_baseline, ["aws", "google"]);
+    let cwl = &settings.scan.parameters["AWS-CWL-RETENTION"];
+    assert_eq!(cwl["min_days"], serde_json::json!(400));
+    assert_eq!(cwl["allow_unlimited"], serde_json::json!(false));
+    assert_eq!(settings.scan.settings_file, PathBuf::from(SETTINGS_FILE));
 }
