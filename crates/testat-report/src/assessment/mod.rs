@@ -9,8 +9,11 @@
 //! | HTML | `html` | people and auditors: one self-contained page with charts, for screen and print |
 //! | PDF | `pdf` | auditors and customers: print-ready A4, standard fonts, no browser |
 //! | OSCAL 1.1.2 assessment results and POA&M | `oscal` | GRC tools that read OSCAL |
+//!
+//! The charts of the HTML and the PDF take their geometry from `geometry`.
 
 mod csv;
+mod geometry;
 mod html;
 mod json;
 mod markdown;
