@@ -1,5 +1,7 @@
 //! Reports of an assessment ([`Assessment`]) and the customer handout
-//! ([`CustomerHandout`]). Every format renders the same value:
+//! ([`CustomerHandout`]). Every format renders the same value; [`render_assessment`]
+//! and [`render_handout`] pick the renderer for an [`AssessmentFormat`] or a
+//! [`HandoutFormat`]:
 //!
 //! | format | module | for |
 //! | --- | --- | --- |
@@ -13,6 +15,7 @@
 //! The charts of the HTML and the PDF take their geometry from `geometry`.
 
 mod csv;
+mod format;
 mod geometry;
 mod html;
 mod json;
@@ -21,6 +24,7 @@ mod oscal;
 mod pdf;
 
 pub use self::csv::render_csv;
+pub use self::format::{AssessmentFormat, HandoutFormat, render_assessment, render_handout};
 pub use self::html::{render_handout_html, render_html};
 pub use self::json::{render_handout_json, render_json};
 pub(crate) use self::markdown::escape as escape_markdown;
