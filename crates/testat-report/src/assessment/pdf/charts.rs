@@ -5,7 +5,7 @@
 
 use testat_assess::{Assessment, STATUSES, Status, StatusCounts};
 
-use super::super::geometry;
+use super::super::geometry::{self, Segment};
 use super::font::{Font, encode};
 use super::layout::{Doc, INK, MARGIN_X, MUTED, Rgb, SMALL, TEXT_W, WHITE, b, leading, r};
 
@@ -40,20 +40,55 @@ pub(super) fn badge(doc: &mut Doc, s: Status, x: f32, top: f32) {
     );
 }
 
+/// How the counts are written inside the segments of a bar.
+struct CountStyle {
+    /// Bold or regular.
+    font: Font,
+    size: f32,
+    /// Room the count needs beside its width to be written.
+    pad: f32,
+    /// Baseline above the bar's bottom edge.
+    rise: f32,
+}
+
+/// Fills the segments of a stacked bar (its bottom edge at `bottom`, `h` high) in their
+/// status colours, each with its count inside when the count fits.
+fn segments(doc: &mut Doc, segments: &[Segment<f32>], bottom: f32, h: f32, style: &CountStyle) {
+    for s in segments {
+        let (x, w) = (s.x, s.width);
+        doc.rect(x, bottom, w, h, status_color(s.status));
+        let label = s.count.to_string();
+        let lw = style.font.width(label.as_bytes(), style.size);
+        if lw + style.pad <= w {
+            let span = if style.font == Font::Bold {
+                b(label)
+            } else {
+                r(label)
+            };
+            doc.text_at(
+                &[span],
+                x + (w - lw) / 2.0,
+                bottom + style.rise,
+                style.size,
+                WHITE,
+            );
+        }
+    }
+}
+
 /// One stacked bar over all criteria with a legend, full width.
 pub(super) fn totals_bar(doc: &mut Doc, counts: &StatusCounts) {
     let h = 18.0;
     doc.ensure(h + 30.0);
     let top = doc.y();
-    for s in geometry::stacked(counts, counts.total(), MARGIN_X, TEXT_W).segments {
-        let (x, w) = (s.x, s.width);
-        doc.rect(x, top - h, w, h, status_color(s.status));
-        let label = s.count.to_string();
-        let lw = Font::Bold.width(label.as_bytes(), 9.0);
-        if lw + 6.0 <= w {
-            doc.text_at(&[b(label)], x + (w - lw) / 2.0, top - h + 5.8, 9.0, WHITE);
-        }
-    }
+    let bar = geometry::stacked(counts, counts.total(), MARGIN_X, TEXT_W);
+    let style = CountStyle {
+        font: Font::Bold,
+        size: 9.0,
+        pad: 6.0,
+        rise: 5.8,
+    };
+    segments(doc, &bar.segments, top - h, h, &style);
     doc.space(h + 6.0);
     legend(doc, counts);
 }
@@ -85,6 +120,12 @@ pub(super) fn domain_chart(doc: &mut Doc, a: &Assessment) {
     let label_w = 48.0;
     let bar_w = TEXT_W - label_w - 28.0;
     let scale = geometry::domain_scale(&a.domains);
+    let style = CountStyle {
+        font: Font::Regular,
+        size: 7.0,
+        pad: 4.0,
+        rise: 3.2,
+    };
     legend(doc, &a.counts);
     // Keep the chart together when it fits on a page.
     doc.ensure((a.domains.len() as f32 * (BAR + GAP)).min(600.0));
@@ -95,15 +136,7 @@ pub(super) fn domain_chart(doc: &mut Doc, a: &Assessment) {
         let x = MARGIN_X + label_w;
         doc.rect(x, top - BAR, bar_w, BAR, Rgb(0.96, 0.97, 0.98));
         let bar = geometry::stacked(&d.counts, scale, x, bar_w);
-        for s in &bar.segments {
-            let (x, w) = (s.x, s.width);
-            doc.rect(x, top - BAR, w, BAR, status_color(s.status));
-            let label = s.count.to_string();
-            let lw = Font::Regular.width(label.as_bytes(), 7.0);
-            if lw + 4.0 <= w {
-                doc.text_at(&[r(label)], x + (w - lw) / 2.0, top - BAR + 3.2, 7.0, WHITE);
-            }
-        }
+        segments(doc, &bar.segments, top - BAR, BAR, &style);
         doc.text_at(
             &[r(d.counts.total().to_string())],
             bar.end + 4.0,
