@@ -120,3 +120,53 @@ async fn the_slice_is_contiguous_and_its_chain_checks() {
             .is_err()
     );
 }
+
+/// A team server keeps evidence files in PostgreSQL: the bundle carries them all the
+/// same, and they check against the manifest.
+#[tokio::test]
+async fn evidence_kept_in_postgres_goes_into_the_bundle() {
+    let Some(admin) = testat_test_support::postgres_admin_url("bundle from PostgreSQL") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut location = Location::sqlite(&dir.path().join("unused.db"), None);
+    location.database_url = testat_test_support::fresh_postgres_database(
+        &admin,
+        &format!("testat_bundle_{}", std::process::id()),
+    )
+    .await;
+    let store = Store::open(&location).await.unwrap();
+    let file = dir.path().join("policy.txt");
+    std::fs::write(&file, b"access control policy, version 3").unwrap();
+    store
+        .add_evidence(
+            &testat_store::NewEvidence {
+                file: Some(file.clone()),
+                criteria: vec!["IDM-01".into()],
+                ..testat_store::NewEvidence::default()
+            },
+            &stamp(day(5)),
+        )
+        .await
+        .unwrap();
+    // The file lives in the database only.
+    std::fs::remove_file(&file).unwrap();
+    let keys = KeyPair::generate();
+    let out = dir.path().join("b.tar.zst");
+    let summary = store
+        .export_bundle(period(1, 9), &keys, "test", &stamp(day(10)), &out)
+        .await
+        .unwrap();
+    assert_eq!((summary.evidence, summary.files), (1, 1));
+    let report = verify_bundle(&out, None).unwrap();
+    assert!(report.ok(), "{:?}", report.problems);
+    let sha = testat_store::sha256_hex(b"access control policy, version 3");
+    assert!(
+        report
+            .manifest
+            .unwrap()
+            .files
+            .iter()
+            .any(|f| f.path == format!("evidence/{sha}"))
+    );
+}

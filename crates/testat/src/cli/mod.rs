@@ -12,9 +12,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-pub use assess::{
-    AssessArgs, HandoutFormat, PeriodArgs, ReportArgs, ReportFormat, ReportWhat, StatusArgs,
-};
+pub use assess::{AssessArgs, PeriodArgs, ReportArgs, ReportWhat, StatusArgs};
 pub use catalog::{AutomationArg, CatalogCommand, ExportFormat, ListArgs, ListFormat};
 pub use inquiry::{InquiryCommand, TransparencyFormat};
 pub use scan::{RulesCommand, ScanArgs, ScanFormatArg, SeverityArg};

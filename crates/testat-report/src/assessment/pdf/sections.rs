@@ -1,109 +1,19 @@
-//! PDF: the assessment report and the customer handout as print-ready A4 documents,
-//! written directly with `pdf-writer` (no browser, no typesetting engine).
-//!
-//! The text is set in the standard PDF fonts (Helvetica, Helvetica-Bold,
-//! Helvetica-Oblique, Courier for addresses and hashes) with `WinAnsiEncoding`: no
-//! font is embedded and the text stays extractable. WinAnsi covers Latin-1 (so German
-//! `ä ö ü ß` and most Western European text) plus the Windows-1252 extras such as `€`,
-//! typographic quotes and dashes; any other character is printed as `?`. The output
-//! is a pure function of its input: the same assessment gives the same bytes.
-
-mod font;
-mod layout;
+//! The sections of the PDF report: the cover, the service description and scope, the
+//! summary, the Type 2 period and one block per criterion. The handout reuses the
+//! service section.
 
 use testat_assess::{
-    Assessment, AssessmentKind, CriterionResult, CustomerHandout, STATUSES, ScopedOut,
-    ServiceDescription, Status, StatusCounts,
+    Assessment, AssessmentKind, CriterionResult, STATUSES, ScopedOut, ServiceDescription,
 };
 
-use self::font::{Font, encode};
-use self::layout::{
-    ACCENT, Align, BODY, Column, Doc, INK, MARGIN_X, MUTED, PAGE_H, PAGE_W, RULE, Rgb, SMALL, Span,
-    TEXT_W, WHITE, b, i, leading, m, r, wrap,
+use super::super::{duration, listed, more, timestamp};
+use super::charts::{badge, badge_width, domain_chart, totals_bar};
+use super::layout::{
+    ACCENT, Align, BODY, Column, Doc, INK, MARGIN_X, MUTED, PAGE_H, PAGE_W, RULE, SMALL, Span,
+    TEXT_W, b, i, leading, m, r, wrap,
 };
-use super::{duration, listed, more, timestamp};
-use crate::ReportError;
 
-/// The colour of a status in badges and charts (always shown with the status word).
-fn status_color(s: Status) -> Rgb {
-    match s {
-        Status::Met => Rgb(0.16, 0.52, 0.31),
-        Status::PartlyMet => Rgb(0.86, 0.55, 0.07),
-        Status::NotMet => Rgb(0.78, 0.18, 0.16),
-        Status::NotAssessed => Rgb(0.50, 0.53, 0.57),
-        Status::NotApplicable => Rgb(0.40, 0.50, 0.63),
-    }
-}
-
-const BADGE_SIZE: f32 = 7.0;
-
-fn badge_width(s: Status) -> f32 {
-    Font::Bold.width(&encode(&s.as_str().to_uppercase()), BADGE_SIZE) + 10.0
-}
-
-/// A coloured badge with the status word; `top` is its upper edge.
-fn badge(doc: &mut Doc, s: Status, x: f32, top: f32) {
-    let w = badge_width(s);
-    let h = BADGE_SIZE + 6.0;
-    doc.rect(x, top - h, w, h, status_color(s));
-    doc.text_at(
-        &[b(s.as_str().to_uppercase())],
-        x + 5.0,
-        top - h + 3.6,
-        BADGE_SIZE,
-        WHITE,
-    );
-}
-
-/// The assessment as a PDF document.
-///
-/// A cover with the service, the period and the scope; the service description; the
-/// status totals and a chart of the status by domain; for Type 2 the period's runs,
-/// coverage, gaps and the auditor's sample; then every criterion with its status,
-/// reasons, deviations, rules, failure intervals, attestation, evidence and
-/// exceptions. Text outside WinAnsi is printed as `?` (see the module docs).
-pub fn render_pdf(a: &Assessment) -> Result<Vec<u8>, ReportError> {
-    let service = a.service.name();
-    let kind = format!("{} Type {}", a.catalog.name, a.kind.number());
-    let mut doc = Doc::new(format!("{service} \u{2013} {kind}"));
-
-    cover(&mut doc, a, service, &kind);
-    doc.new_page();
-
-    doc.heading(1, "1  Service");
-    service_section(&mut doc, &a.service, &a.scope);
-
-    doc.heading(1, "2  Summary");
-    summary(&mut doc, a);
-
-    let mut next = 3;
-    if a.period.is_some() {
-        doc.heading(1, &format!("{next}  Operation over the period"));
-        period(&mut doc, a);
-        next += 1;
-    }
-
-    doc.heading(1, &format!("{next}  Criteria"));
-    let mut domain = "";
-    for c in &a.criteria {
-        if c.domain != domain {
-            domain = &c.domain;
-            let title = a
-                .domains
-                .iter()
-                .find(|d| d.code == c.domain)
-                .map_or("", |d| d.title.as_str());
-            doc.heading(2, &format!("{} {}", c.domain, title));
-        }
-        criterion(&mut doc, c);
-    }
-
-    let title = format!("{kind} report: {service}");
-    let producer = format!("Testat {}", a.tool_version);
-    Ok(doc.finish(&title, &producer, &a.generated_at))
-}
-
-fn cover(doc: &mut Doc, a: &Assessment, service: &str, kind: &str) {
+pub(super) fn cover(doc: &mut Doc, a: &Assessment, service: &str, kind: &str) {
     doc.rect(0.0, PAGE_H - 14.0, PAGE_W, 14.0, ACCENT);
     doc.space(110.0);
     doc.paragraph(
@@ -201,52 +111,7 @@ fn scope_groups(doc: &mut Doc, scope: &[ScopedOut]) {
     doc.bullets(&items, 0.0, BODY);
 }
 
-/// One stacked bar over all criteria with a legend, full width.
-fn totals_bar(doc: &mut Doc, counts: &StatusCounts) {
-    let total = counts.total().max(1) as f32;
-    let h = 18.0;
-    doc.ensure(h + 30.0);
-    let top = doc.y();
-    let mut x = MARGIN_X;
-    for s in STATUSES {
-        let n = counts.get(s);
-        if n == 0 {
-            continue;
-        }
-        let w = n as f32 / total * TEXT_W;
-        doc.rect(x, top - h, w, h, status_color(s));
-        let label = n.to_string();
-        let lw = Font::Bold.width(label.as_bytes(), 9.0);
-        if lw + 6.0 <= w {
-            doc.text_at(&[b(label)], x + (w - lw) / 2.0, top - h + 5.8, 9.0, WHITE);
-        }
-        x += w;
-    }
-    doc.space(h + 6.0);
-    legend(doc, counts);
-}
-
-/// The colour key: a square, the status word and (when given) its count.
-fn legend(doc: &mut Doc, counts: &StatusCounts) {
-    let size = SMALL;
-    doc.ensure(leading(size) + 4.0);
-    let top = doc.y();
-    let mut x = MARGIN_X;
-    for s in STATUSES {
-        doc.rect(x, top - 8.0, 8.0, 8.0, status_color(s));
-        let w = doc.text_at(
-            &[r(format!("{s} ({})", counts.get(s)))],
-            x + 11.0,
-            top - 7.2,
-            size,
-            INK,
-        );
-        x += 11.0 + w + 14.0;
-    }
-    doc.space(leading(size) + 8.0);
-}
-
-fn service_section(doc: &mut Doc, d: &ServiceDescription, scope: &[ScopedOut]) {
+pub(super) fn service_section(doc: &mut Doc, d: &ServiceDescription, scope: &[ScopedOut]) {
     match &d.service {
         None => doc.paragraph(
             &[r("No service description: add [service] to testat.toml.")],
@@ -361,7 +226,7 @@ fn col(title: &'static str, share: f32, align: Align) -> Column {
     }
 }
 
-fn summary(doc: &mut Doc, a: &Assessment) {
+pub(super) fn summary(doc: &mut Doc, a: &Assessment) {
     let mut rows: Vec<Vec<Vec<Span>>> = STATUSES
         .iter()
         .map(|s| vec![vec![r(s.as_str())], vec![r(a.counts.get(*s).to_string())]])
@@ -407,55 +272,7 @@ fn summary(doc: &mut Doc, a: &Assessment) {
     doc.table(&columns, &rows, SMALL);
 }
 
-/// Status by domain: one stacked horizontal bar per domain, scaled to the largest.
-fn domain_chart(doc: &mut Doc, a: &Assessment) {
-    const BAR: f32 = 11.0;
-    const GAP: f32 = 4.5;
-    let label_w = 48.0;
-    let bar_w = TEXT_W - label_w - 28.0;
-    let max = a
-        .domains
-        .iter()
-        .map(|d| d.counts.total())
-        .max()
-        .unwrap_or(0)
-        .max(1) as f32;
-    legend(doc, &a.counts);
-    // Keep the chart together when it fits on a page.
-    doc.ensure((a.domains.len() as f32 * (BAR + GAP)).min(600.0));
-    for d in &a.domains {
-        doc.ensure(BAR + GAP);
-        let top = doc.y();
-        doc.text_at(&[b(&d.code)], MARGIN_X, top - BAR + 2.8, SMALL, INK);
-        let mut x = MARGIN_X + label_w;
-        doc.rect(x, top - BAR, bar_w, BAR, Rgb(0.96, 0.97, 0.98));
-        for s in STATUSES {
-            let n = d.counts.get(s);
-            if n == 0 {
-                continue;
-            }
-            let w = n as f32 / max * bar_w;
-            doc.rect(x, top - BAR, w, BAR, status_color(s));
-            let label = n.to_string();
-            let lw = Font::Regular.width(label.as_bytes(), 7.0);
-            if lw + 4.0 <= w {
-                doc.text_at(&[r(label)], x + (w - lw) / 2.0, top - BAR + 3.2, 7.0, WHITE);
-            }
-            x += w;
-        }
-        doc.text_at(
-            &[r(d.counts.total().to_string())],
-            x + 4.0,
-            top - BAR + 2.8,
-            SMALL,
-            MUTED,
-        );
-        doc.space(BAR + GAP);
-    }
-    doc.space(4.0);
-}
-
-fn period(doc: &mut Doc, a: &Assessment) {
+pub(super) fn period(doc: &mut Doc, a: &Assessment) {
     let Some(p) = &a.period else {
         return;
     };
@@ -559,7 +376,7 @@ fn list_or_none(items: &[String]) -> String {
     }
 }
 
-fn criterion(doc: &mut Doc, c: &CriterionResult) {
+pub(super) fn criterion(doc: &mut Doc, c: &CriterionResult) {
     let size = 10.0;
     let lead = leading(size);
     let bw = badge_width(c.status);
@@ -724,92 +541,7 @@ fn criterion(doc: &mut Doc, c: &CriterionResult) {
     }
 }
 
-/// The customer handout as a PDF document: the service description and scope, then
-/// the customer's duties (the complementary customer criteria) by domain. Text
-/// outside WinAnsi is printed as `?` (see the module docs).
-pub fn render_handout_pdf(h: &CustomerHandout) -> Result<Vec<u8>, ReportError> {
-    let service = h.service.name_or("the service");
-    let footer_name = h.service.name();
-    let mut doc = Doc::new(format!(
-        "{footer_name} \u{2013} {} customer handout",
-        h.catalog.name
-    ));
-    doc.rect(0.0, PAGE_H - 14.0, PAGE_W, 14.0, ACCENT);
-    doc.space(40.0);
-    doc.paragraph(
-        &[b(
-            format!("{} customer handout", h.catalog.name).to_uppercase()
-        )],
-        0.0,
-        10.0,
-        MUTED,
-    );
-    doc.space(4.0);
-    doc.paragraph(
-        &[b(format!(
-            "What customers of {service} must do: {} complementary customer criteria",
-            h.catalog.name
-        ))],
-        0.0,
-        18.0,
-        ACCENT,
-    );
-    doc.space(8.0);
-    doc.paragraph(
-        &[r(format!(
-            "The provider's controls cover its side of {}. The criteria below also need \
-             controls on the customer's side; the customer's auditor will ask for them.",
-            h.catalog.name
-        ))],
-        0.0,
-        BODY + 0.5,
-        INK,
-    );
-    doc.space(4.0);
-    doc.paragraph(
-        &[r(format!(
-            "Generated {} by Testat {} (catalogue version {}).",
-            timestamp(&h.generated_at),
-            h.tool_version,
-            h.catalog.version
-        ))],
-        0.0,
-        SMALL,
-        MUTED,
-    );
-
-    doc.heading(1, "1  Service");
-    service_section(&mut doc, &h.service, &h.scope);
-
-    doc.heading(1, "2  Customer duties by domain");
-    for d in &h.domains {
-        doc.heading(2, &format!("{} {}", d.code, d.title));
-        for item in &d.items {
-            doc.ensure(3.0 * leading(BODY));
-            doc.paragraph(
-                &[b(&item.criterion), b("  "), b(&item.title)],
-                0.0,
-                BODY,
-                INK,
-            );
-            doc.paragraph(&[r(&item.customer_part)], 12.0, BODY, INK);
-            if let Some(reason) = &item.scoped_out {
-                doc.paragraph(
-                    &[b("Out of the service's scope: "), i(reason)],
-                    12.0,
-                    SMALL,
-                    MUTED,
-                );
-            }
-            doc.space(6.0);
-        }
-    }
-    let title = format!("{} customer handout: {}", h.catalog.name, h.service.name());
-    let producer = format!("Testat {}", h.tool_version);
-    Ok(doc.finish(&title, &producer, &h.generated_at))
-}
-
-/// Up to [`LISTED`](super::LISTED) addresses and a count of the rest.
+/// Up to [`LISTED`](super::super::LISTED) addresses and a count of the rest.
 fn capped(addresses: &[String]) -> String {
     let (shown, left_out) = listed(addresses);
     let mut text = shown.join(", ");
