@@ -247,7 +247,10 @@ async fn scenario_migration(backend: &Backend) {
     assert_eq!(old.schema_version().await.unwrap(), 2);
     old.close().await;
     let store = Store::open(&location).await.unwrap();
-    assert_eq!(store.schema_version().await.unwrap(), 3);
+    assert_eq!(
+        store.schema_version().await.unwrap(),
+        testat_store::SCHEMA_VERSION
+    );
     assert!(store.inquiries().await.unwrap().is_empty());
     store
         .add_inquiry(&request("2026-01-01", "NO"), &stamp())
