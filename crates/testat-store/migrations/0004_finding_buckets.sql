@@ -16,12 +16,12 @@ CREATE TABLE finding_scopes (
     hash_key TEXT NOT NULL
 );
 
--- Per scope and non-empty bucket: the sum (modulo 2^128, hex) of a keyed hash of
--- (rule, address, outcome) over the bucket's current findings, and how many there are.
+-- Per scope: the fingerprint of every bucket, the sum (modulo 2^128) of a keyed hash of
+-- (rule, address, outcome) over the bucket's current findings (0 when empty), as 32 hex
+-- digits a bucket; part n holds buckets 1024n to 1024n + 1023.
 CREATE TABLE finding_buckets (
     scope TEXT NOT NULL,
-    bucket BIGINT NOT NULL,
-    findings BIGINT NOT NULL,
-    fingerprint TEXT NOT NULL,
-    PRIMARY KEY (scope, bucket)
+    part BIGINT NOT NULL,
+    fingerprints TEXT NOT NULL,
+    PRIMARY KEY (scope, part)
 );

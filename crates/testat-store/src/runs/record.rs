@@ -1,18 +1,21 @@
 //! Recording a run, at a cost that follows what changed since the scope's last run.
 //!
 //! The findings of a scope are spread over `2^bits` buckets by a keyed 64-bit hash of
-//! (rule, address) (`current_findings.key_hash`). For each non-empty bucket
-//! `finding_buckets` keeps a fingerprint: the sum modulo 2^128 of a keyed hash of
-//! (rule, address, outcome) over the bucket's current findings. Recording a run
+//! (rule, address) (`current_findings.key_hash`). For each bucket `finding_buckets`
+//! keeps a fingerprint: the sum modulo 2^128 of a keyed hash of (rule, address,
+//! outcome) over the bucket's current findings, packed 1024 buckets to a row (few
+//! rows to read: with sqlx's SQLite driver every row read is a hand-over between
+//! threads, which is what made reading the whole scope slow). Recording a run
 //!
 //! 1. reduces the run's findings to one outcome per (rule, address) (the worst) and
 //!    counts them (in memory, as before);
 //! 2. hashes them with the scope's key, sorts them by key hash (so each bucket is a
 //!    slice) and computes every bucket's fingerprint;
-//! 3. reads the stored fingerprints (one small row per bucket) and reads back from
-//!    `current_findings` only the buckets whose fingerprint differs, by key-hash range;
+//! 3. reads the stored fingerprints and reads back from `current_findings` only the
+//!    buckets whose fingerprint differs, by key-hash range;
 //! 4. compares inside those buckets only, and writes the changes, the new current
-//!    findings (one batched upsert), the deletions and the new fingerprints.
+//!    findings (one batched upsert), the deletions and the parts of the fingerprints
+//!    that changed.
 //!
 //! A bucket whose fingerprint is equal holds the same (rule, address, outcome) set;
 //! with a secret key per scope (random, in `finding_scopes`) someone who writes
@@ -21,9 +24,10 @@
 //! The whole scope is read instead, as before, when the scope has no fingerprints yet
 //! (its first run, or its first run after the upgrade to schema 4, when its rows are
 //! rewritten with their key hashes), when the number of buckets no longer suits the
-//! number of findings (then the fingerprints are rebuilt), or when most buckets
-//! changed anyway. The results (`runs`, `finding_changes`, `current_findings`, the
-//! audit payload) are the same on every path.
+//! number of findings, or when a part of the fingerprints is missing (then they are
+//! rebuilt), or when most buckets changed anyway. The results (`runs`,
+//! `finding_changes`, `current_findings`, the audit payload) are the same on every
+//! path.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -38,11 +42,15 @@ const PER_BUCKET: usize = 8;
 /// At most 2^24 buckets.
 const MAX_BITS: u32 = 24;
 /// Key-hash ranges per read-back query.
-const RANGES_PER_QUERY: usize = 200;
+const RANGES_PER_QUERY: usize = 100;
 /// Rows per batched insert or upsert.
-const BATCH: usize = 400;
+// (Small enough that SQLite's lookup of parameters by name, linear in their
+// number for each of them, stays cheap.)
+const BATCH: usize = 100;
+/// Bucket fingerprints per `finding_buckets` row.
+const PART: usize = 1024;
 /// Pairs per batched delete.
-const DELETE_BATCH: usize = 200;
+const DELETE_BATCH: usize = 100;
 
 fn rank(outcome: &str) -> u8 {
     match outcome {
@@ -190,16 +198,11 @@ fn bits_for(n: usize) -> u32 {
     buckets.next_power_of_two().trailing_zeros().min(MAX_BITS)
 }
 
-/// A bucket's fingerprint and size.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Print {
-    findings: i64,
-    sum: u128,
-}
-
 /// One finding of the run, reduced to one per (rule, address).
 struct Entry<'a> {
     hash: u64,
+    /// The keyed hash of (rule, address, outcome).
+    item: u128,
     /// Position in the run's list, so that duplicates resolve as they always did.
     index: usize,
     finding: &'a RunFinding,
@@ -246,28 +249,58 @@ fn corrupt(record: &str, field: &'static str, value: &str, expected: &'static st
     }
 }
 
+/// The stored fingerprints of a scope with `2^bits` buckets, or `None` when a part is
+/// missing or unreadable (then the whole scope is compared and they are rewritten).
 async fn stored_prints(
     store: &Store,
     conn: &mut AnyConnection,
     scope: &str,
-) -> Result<HashMap<u64, Print>> {
-    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
-        "SELECT bucket, findings, fingerprint FROM finding_buckets WHERE scope = $1",
-    )
-    .bind(scope)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(|e| store.err(&e))?;
-    let record = format!("finding buckets of scope {scope}");
-    rows.into_iter()
-        .map(|(bucket, findings, sum)| {
-            let bucket = u64::try_from(bucket)
-                .map_err(|_| corrupt(&record, "bucket", &bucket.to_string(), "a bucket"))?;
-            let sum = u128::from_str_radix(&sum, 16)
-                .map_err(|_| corrupt(&record, "fingerprint", &sum, "a 128-bit hex sum"))?;
-            Ok((bucket, Print { findings, sum }))
-        })
-        .collect()
+    bits: u32,
+) -> Result<Option<Vec<u128>>> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT part, fingerprints FROM finding_buckets WHERE scope = $1")
+            .bind(scope)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| store.err(&e))?;
+    let buckets = 1usize << bits;
+    let mut sums = vec![0u128; buckets];
+    let mut seen = vec![false; parts(bits)];
+    for (part, text) in rows {
+        let Some(part) = usize::try_from(part).ok().filter(|p| *p < seen.len()) else {
+            return Ok(None);
+        };
+        let first = part * PART;
+        let count = PART.min(buckets - first);
+        if text.len() != count * 32 || seen[part] {
+            return Ok(None);
+        }
+        for (i, chunk) in text.as_bytes().chunks(32).enumerate() {
+            let Some(sum) = std::str::from_utf8(chunk)
+                .ok()
+                .and_then(|c| u128::from_str_radix(c, 16).ok())
+            else {
+                return Ok(None);
+            };
+            sums[first + i] = sum;
+        }
+        seen[part] = true;
+    }
+    Ok(seen.iter().all(|s| *s).then_some(sums))
+}
+
+/// How many `finding_buckets` rows `2^bits` buckets take.
+fn parts(bits: u32) -> usize {
+    (1usize << bits).div_ceil(PART)
+}
+
+/// Part `part` of `sums`, as stored: 32 hex digits a bucket.
+fn part_text(sums: &[u128], part: usize) -> String {
+    let mut text = String::with_capacity(PART * 32);
+    for sum in sums.iter().skip(part * PART).take(PART) {
+        text.push_str(&format!("{sum:032x}"));
+    }
+    text
 }
 
 /// A current finding as read back.
@@ -355,10 +388,9 @@ struct Counts<'a> {
     criteria: BTreeMap<&'a str, CriterionCounts>,
 }
 
-fn count<'a>(entries: &[Entry<'a>]) -> Counts<'a> {
-    let mut counts = Counts::default();
-    for e in entries {
-        let f = e.finding;
+impl<'a> Counts<'a> {
+    /// Adds (`by` 1) or takes away (`by` -1) one finding.
+    fn add(&mut self, f: &'a RunFinding, by: i64) {
         let slot = match f.outcome.as_str() {
             "pass" => 0,
             "fail" => 1,
@@ -366,34 +398,42 @@ fn count<'a>(entries: &[Entry<'a>]) -> Counts<'a> {
             _ => 3,
         };
         *[
-            &mut counts.passed,
-            &mut counts.failed,
-            &mut counts.excepted,
-            &mut counts.other,
-        ][slot] += 1;
+            &mut self.passed,
+            &mut self.failed,
+            &mut self.excepted,
+            &mut self.other,
+        ][slot] += by;
         for c in &f.criteria {
-            let slots = counts.criteria.entry(c.as_str()).or_default();
+            let slots = self.criteria.entry(c.as_str()).or_default();
             *[
                 &mut slots.passed,
                 &mut slots.failed,
                 &mut slots.excepted,
                 &mut slots.other,
-            ][slot] += 1;
+            ][slot] += by;
         }
     }
-    counts
 }
 
 /// The run's findings, one per (rule, address) (the worst outcome), sorted by key
-/// hash, then rule and address.
-fn entries<'a>(findings: &'a [RunFinding], hasher: &Hasher) -> Vec<Entry<'a>> {
+/// hash, then rule and address; and their counts.
+///
+/// Hashing and counting go through the findings in the order they are in memory;
+/// after sorting, only the duplicates are touched again (the counts of the ones
+/// dropped are taken away).
+fn entries<'a>(findings: &'a [RunFinding], hasher: &Hasher) -> (Vec<Entry<'a>>, Counts<'a>) {
+    let mut counts = Counts::default();
     let mut entries: Vec<Entry<'a>> = findings
         .iter()
         .enumerate()
-        .map(|(index, f)| Entry {
-            hash: hasher.key_hash(&f.rule, &f.address),
-            index,
-            finding: f,
+        .map(|(index, f)| {
+            counts.add(f, 1);
+            Entry {
+                hash: hasher.key_hash(&f.rule, &f.address),
+                item: hasher.item(&f.rule, &f.address, &f.outcome),
+                index,
+                finding: f,
+            }
         })
         .collect();
     entries.sort_unstable_by(|a, b| {
@@ -404,15 +444,25 @@ fn entries<'a>(findings: &'a [RunFinding], hasher: &Hasher) -> Vec<Entry<'a>> {
             b.index,
         ))
     });
+    let mut dropped: Vec<&'a RunFinding> = Vec::new();
     entries.dedup_by(|later, kept| {
         let same = kept.finding.rule == later.finding.rule
             && kept.finding.address == later.finding.address;
-        if same && rank(&later.finding.outcome) > rank(&kept.finding.outcome) {
-            kept.finding = later.finding;
+        if same {
+            if rank(&later.finding.outcome) > rank(&kept.finding.outcome) {
+                dropped.push(kept.finding);
+                kept.finding = later.finding;
+                kept.item = later.item;
+            } else {
+                dropped.push(later.finding);
+            }
         }
         same
     });
-    entries
+    for f in dropped {
+        counts.add(f, -1);
+    }
+    (entries, counts)
 }
 
 impl Store {
@@ -434,8 +484,7 @@ impl Store {
             }
         };
         let hasher = Hasher::new(&key);
-        let entries = entries(&run.findings, &hasher);
-        let counts = count(&entries);
+        let (entries, counts) = entries(&run.findings, &hasher);
         let wanted = bits_for(entries.len());
         // Keep the bucket width while it is within a factor of two of the ideal one.
         let bits = match &known {
@@ -446,45 +495,40 @@ impl Store {
 
         // The new fingerprints, and where each bucket's entries are (they are sorted
         // by key hash, so a bucket's entries are one slice).
-        let mut prints: HashMap<u64, (usize, usize, Print)> = HashMap::new();
+        let buckets = 1usize << bits;
+        let mut sums = vec![0u128; buckets];
+        let mut slices: HashMap<u64, (usize, usize)> = HashMap::new();
         let mut start = 0;
         while let Some(first) = entries.get(start) {
             let b = bucket_of(first.hash, bits);
-            let mut print = Print::default();
+            let mut sum = 0u128;
             let mut end = start;
             while let Some(e) = entries.get(end).filter(|e| bucket_of(e.hash, bits) == b) {
-                print.findings += 1;
-                print.sum = print.sum.wrapping_add(hasher.item(
-                    &e.finding.rule,
-                    &e.finding.address,
-                    &e.finding.outcome,
-                ));
+                sum = sum.wrapping_add(e.item);
                 end += 1;
             }
-            prints.insert(b, (start, end, print));
+            if let Some(slot) = usize::try_from(b).ok().and_then(|b| sums.get_mut(b)) {
+                *slot = sum;
+            }
+            slices.insert(b, (start, end));
             start = end;
         }
 
-        // Which buckets to compare, and what was in them.
-        let old_prints = if fresh || rebucket {
-            HashMap::new()
+        // Which buckets differ from the stored fingerprints, and what was in them.
+        let old_sums = if fresh || rebucket {
+            None
         } else {
-            stored_prints(self, &mut tx, scope).await?
+            stored_prints(self, &mut tx, scope, bits).await?
         };
-        let mut changed: Vec<u64> = prints
-            .iter()
-            .filter(|(b, (_, _, p))| old_prints.get(b) != Some(p))
-            .map(|(b, _)| *b)
-            .chain(
-                old_prints
-                    .keys()
-                    .filter(|b| !prints.contains_key(b))
-                    .copied(),
-            )
-            .collect();
-        changed.sort_unstable();
-        changed.dedup();
-        let whole = fresh || rebucket || changed.len() * 2 > prints.len().max(old_prints.len());
+        let changed: Vec<u64> = match &old_sums {
+            Some(old) => (0..buckets)
+                .filter(|b| old.get(*b) != sums.get(*b))
+                .map(|b| b as u64)
+                .collect(),
+            None => (0..buckets as u64).collect(),
+        };
+        let rewrite = old_sums.is_none();
+        let whole = rewrite || changed.len() * 2 > buckets;
         let mut before = if whole {
             read_current(self, &mut tx, scope, None).await?
         } else {
@@ -499,8 +543,8 @@ impl Store {
         } else {
             changed
                 .iter()
-                .filter_map(|b| prints.get(b))
-                .flat_map(|(start, end, _)| &entries[*start..*end])
+                .filter_map(|b| slices.get(b))
+                .flat_map(|(start, end)| &entries[*start..*end])
                 .collect()
         };
         for e in compared {
@@ -690,7 +734,6 @@ impl Store {
                 .await
                 .map_err(|e| self.err(&e))?;
         }
-        let rewrite = fresh || rebucket;
         if rewrite {
             sqlx::query("DELETE FROM finding_buckets WHERE scope = $1")
                 .bind(scope)
@@ -698,48 +741,31 @@ impl Store {
                 .await
                 .map_err(|e| self.err(&e))?;
         }
-        let mut emptied: Vec<i64> = Vec::new();
-        let mut print_rows = Vec::new();
-        let write: Vec<u64> = if rewrite {
-            let mut all: Vec<u64> = prints.keys().copied().collect();
-            all.sort_unstable();
-            all
+        let mut touched: Vec<usize> = if rewrite {
+            (0..parts(bits)).collect()
         } else {
-            changed
+            changed.iter().map(|b| *b as usize / PART).collect()
         };
-        for b in write {
-            let bucket = i64::try_from(b).unwrap_or(i64::MAX);
-            match prints.get(&b) {
-                Some((_, _, p)) => print_rows.push(vec![
+        touched.dedup();
+        let part_rows = touched
+            .into_iter()
+            .map(|part| {
+                vec![
                     Val::S(scope),
-                    Val::I(bucket),
-                    Val::I(p.findings),
-                    Val::O(format!("{:032x}", p.sum)),
-                ]),
-                None => emptied.push(bucket),
-            }
-        }
+                    Val::I(i64::try_from(part).unwrap_or(i64::MAX)),
+                    Val::O(part_text(&sums, part)),
+                ]
+            })
+            .collect();
         insert_rows(
             self,
             &mut tx,
-            "INSERT INTO finding_buckets (scope, bucket, findings, fingerprint)",
-            " ON CONFLICT (scope, bucket) DO UPDATE SET findings = excluded.findings, fingerprint = excluded.fingerprint",
-            4,
-            print_rows,
+            "INSERT INTO finding_buckets (scope, part, fingerprints)",
+            " ON CONFLICT (scope, part) DO UPDATE SET fingerprints = excluded.fingerprints",
+            3,
+            part_rows,
         )
         .await?;
-        for chunk in emptied.chunks(BATCH) {
-            let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
-            let sql = format!(
-                "DELETE FROM finding_buckets WHERE scope = $1 AND bucket IN ({})",
-                list.join(", ")
-            );
-            let mut query = sqlx::query(&sql).bind(scope);
-            for b in chunk {
-                query = query.bind(*b);
-            }
-            query.execute(&mut *tx).await.map_err(|e| self.err(&e))?;
-        }
 
         let payload = run_payload(self, &mut tx, id).await?;
         audit::append_and_commit(self, tx, stamp, "run.record", &format!("run {id}"), payload)
