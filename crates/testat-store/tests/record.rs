@@ -105,13 +105,16 @@ fn rank(outcome: &str) -> u8 {
     }
 }
 
+/// A scope's current findings: (rule, address) → (outcome, since run).
+type Current = BTreeMap<(String, String), (String, i64)>;
+
 /// The straightforward algorithm, as `record_run` worked before fingerprints: one
 /// outcome per (rule, address), the worst (the first of them when several are as
 /// bad), compared with the scope's whole state.
 #[derive(Default)]
 struct Reference {
-    /// Per scope: (rule, address) → (outcome, since run).
-    current: HashMap<String, BTreeMap<(String, String), (String, i64)>>,
+    /// Per scope.
+    current: HashMap<String, Current>,
 }
 
 impl Reference {
@@ -270,7 +273,7 @@ async fn fresh(backend: &Backend, dir: &Path, name: &str) -> Location {
 }
 
 /// The stored current findings of `scope`, as the reference holds them.
-async fn stored_current(url: &str, scope: &str) -> BTreeMap<(String, String), (String, i64)> {
+async fn stored_current(url: &str, scope: &str) -> Current {
     let mut conn = sqlx::AnyConnection::connect(url).await.unwrap();
     let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
         "SELECT rule, address, outcome, since_run FROM current_findings WHERE scope = $1",
