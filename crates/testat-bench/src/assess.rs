@@ -63,7 +63,7 @@ pub struct Options {
 
 /// A rule the generator gives findings to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct GenRule {
+pub(crate) struct GenRule {
     id: String,
     criteria: Vec<String>,
     kinds: Vec<String>,
@@ -71,7 +71,7 @@ struct GenRule {
 }
 
 /// The built-in AWS rules, sorted by ID.
-fn aws_rules(rules: &RuleSet) -> Vec<GenRule> {
+pub(crate) fn aws_rules(rules: &RuleSet) -> Vec<GenRule> {
     let mut out: Vec<GenRule> = rules
         .rules()
         .iter()
@@ -90,7 +90,7 @@ fn aws_rules(rules: &RuleSet) -> Vec<GenRule> {
 /// Every finding of the estate, all passing: per resource, the rules of its kind; one
 /// `account.aws` pseudo-resource for the account-level rules. Kinds with more rules
 /// are more common (an estate has more buckets than trails).
-fn estate(rules: &[GenRule], resources: usize, seed: u64) -> Vec<RunFinding> {
+pub(crate) fn estate(rules: &[GenRule], resources: usize, seed: u64) -> Vec<RunFinding> {
     let mut by_kind: BTreeMap<&str, Vec<&GenRule>> = BTreeMap::new();
     for rule in rules.iter().filter(|r| !r.account) {
         if let Some(kind) = rule.kinds.first() {
@@ -545,7 +545,7 @@ async fn build_store(options: &Options, rules: &RuleSet, catalog: &Catalog) -> B
     Ok(built)
 }
 
-async fn timed_async<T>(f: impl Future<Output = T>) -> (T, Duration) {
+pub(crate) async fn timed_async<T>(f: impl Future<Output = T>) -> (T, Duration) {
     let start = std::time::Instant::now();
     let value = f.await;
     (value, start.elapsed())
