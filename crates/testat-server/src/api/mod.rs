@@ -2,7 +2,11 @@
 //! the access they need.
 
 pub mod admin;
+pub mod attestations;
 pub mod catalog;
+mod common;
+pub mod evidence;
+pub mod exceptions;
 pub mod health;
 pub mod runs;
 pub mod session;
@@ -27,6 +31,9 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(status::endpoints());
     all.extend(runs::endpoints());
     all.extend(admin::endpoints());
+    all.extend(evidence::endpoints());
+    all.extend(attestations::endpoints());
+    all.extend(exceptions::endpoints());
     all
 }
 
