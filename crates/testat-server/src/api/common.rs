@@ -1,10 +1,12 @@
 //! What several API modules share: criterion look-ups with the right status, JSON
-//! answers, and the headers of downloads.
+//! answers, and documents handed out as downloads.
 
 use axum::Json;
+use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, ApiResult};
 use crate::security::REPORT_CSP;
@@ -37,6 +39,20 @@ pub(crate) fn named_criterion(state: &AppState, input: &str) -> ApiResult<String
         .map_err(|e| ApiError::not_found(e.to_string()))
 }
 
+/// A JSON body that may be left out (an empty body is `T::default()`); errors as
+/// [`super::Body`] answers them.
+pub(crate) async fn optional_body<T: DeserializeOwned + Default>(request: Request) -> ApiResult<T> {
+    let bytes = axum::body::Bytes::from_request(request, &())
+        .await
+        .map_err(|r| ApiError::new(r.status(), "bad_request", r.body_text()))?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    Json::<T>::from_bytes(&bytes)
+        .map(|Json(value)| value)
+        .map_err(|r| ApiError::new(r.status(), "bad_request", r.body_text()))
+}
+
 /// A 201 answer with `body`.
 pub(crate) fn created<T: Serialize>(body: &T) -> ApiResult<Response> {
     Ok((StatusCode::CREATED, to_json(body)?).into_response())
@@ -47,6 +63,25 @@ pub(crate) fn created<T: Serialize>(body: &T) -> ApiResult<Response> {
 #[schema(value_type = String, format = Binary)]
 #[allow(dead_code, reason = "documents a body; never built")]
 pub struct FileBytes(Vec<u8>);
+
+/// A document to hand out: its bytes, media type and file name.
+#[derive(Debug)]
+pub(crate) struct Document {
+    /// The content.
+    pub bytes: Vec<u8>,
+    /// The media type (with a charset for text).
+    pub media_type: &'static str,
+    /// The file name offered to the browser.
+    pub file_name: String,
+}
+
+impl IntoResponse for Document {
+    fn into_response(self) -> Response {
+        let mut response = self.bytes.into_response();
+        download_headers(response.headers_mut(), self.media_type, &self.file_name);
+        response
+    }
+}
 
 /// The headers of a download: media type, `Content-Disposition: attachment`, no
 /// sniffing, and the report policy (nothing in it runs or loads, even if a browser

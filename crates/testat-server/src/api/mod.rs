@@ -8,6 +8,7 @@ mod common;
 pub mod evidence;
 pub mod exceptions;
 pub mod health;
+pub mod inquiries;
 pub mod runs;
 pub mod session;
 pub mod status;
@@ -34,6 +35,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(evidence::endpoints());
     all.extend(attestations::endpoints());
     all.extend(exceptions::endpoints());
+    all.extend(inquiries::endpoints());
     all
 }
 

@@ -5,4 +5,5 @@
 
 mod api;
 mod records;
+mod register;
 mod support;
