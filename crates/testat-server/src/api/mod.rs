@@ -2,11 +2,14 @@
 //! the access they need.
 
 pub mod admin;
+pub mod assessments;
 pub mod attestations;
+pub mod audit;
 pub mod catalog;
 mod common;
 pub mod evidence;
 pub mod exceptions;
+pub mod findings;
 pub mod health;
 pub mod inquiries;
 pub mod runs;
@@ -36,6 +39,9 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(attestations::endpoints());
     all.extend(exceptions::endpoints());
     all.extend(inquiries::endpoints());
+    all.extend(assessments::endpoints());
+    all.extend(audit::endpoints());
+    all.extend(findings::endpoints());
     all
 }
 

@@ -6,4 +6,5 @@
 mod api;
 mod records;
 mod register;
+mod reports;
 mod support;
