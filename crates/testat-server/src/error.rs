@@ -127,6 +127,21 @@ impl From<StoreError> for ApiError {
                 ..
             } => Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", e.to_string()),
             StoreError::NotAFile { .. } => Self::not_found(e.to_string()),
+            StoreError::Evidence {
+                problem: testat_store::EvidenceProblem::Altered { .. },
+                ..
+            } => {
+                tracing::error!(error = %e, "stored evidence file altered");
+                Self::conflict(
+                    "the stored file does not match its recorded SHA-256: it was altered; `testat verify` names it",
+                )
+            }
+            StoreError::NoEvidenceFolder { .. } => {
+                Self::conflict("this store keeps no evidence files: it has no evidence folder")
+            }
+            StoreError::NoSigningKey { .. } => {
+                Self::conflict("this store has no signing key, so it cannot sign a bundle")
+            }
             _ => Self::internal(&e),
         }
     }

@@ -56,7 +56,7 @@ struct Official {
 }
 
 /// The catalogue: domains and criteria.
-#[utoipa::path(get, path = "/api/catalog", tag = "catalogue", security(("token" = []), ("session" = [])),
+#[utoipa::path(get, path = "/api/catalog", operation_id = "list_catalog", tag = "catalogue", security(("token" = []), ("session" = [])),
     responses((status = 200, description = "Domains and criteria", body = serde_json::Value)))]
 pub async fn list(State(state): State<AppState>) -> ApiResult<Json<serde_json::Value>> {
     let c = state.project().catalog();
@@ -73,7 +73,7 @@ pub async fn list(State(state): State<AppState>) -> ApiResult<Json<serde_json::V
 
 /// One criterion, the rules that test it, and the official text when a catalogue file
 /// was loaded.
-#[utoipa::path(get, path = "/api/catalog/{id}", tag = "catalogue", security(("token" = []), ("session" = [])),
+#[utoipa::path(get, path = "/api/catalog/{id}", operation_id = "show_criterion", tag = "catalogue", security(("token" = []), ("session" = [])),
     params(("id" = String, Path, description = "Criterion ID, e.g. CRY-03")),
     responses((status = 200, description = "The criterion", body = serde_json::Value),
         (status = 404, description = "No such criterion", body = crate::error::ErrorBody)))]

@@ -2,8 +2,16 @@
 //! the access they need.
 
 pub mod admin;
+pub mod assessments;
+pub mod attestations;
+pub mod audit;
 pub mod catalog;
+mod common;
+pub mod evidence;
+pub mod exceptions;
+pub mod findings;
 pub mod health;
+pub mod inquiries;
 pub mod runs;
 pub mod session;
 pub mod status;
@@ -27,6 +35,13 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(status::endpoints());
     all.extend(runs::endpoints());
     all.extend(admin::endpoints());
+    all.extend(evidence::endpoints());
+    all.extend(attestations::endpoints());
+    all.extend(exceptions::endpoints());
+    all.extend(inquiries::endpoints());
+    all.extend(assessments::endpoints());
+    all.extend(audit::endpoints());
+    all.extend(findings::endpoints());
     all
 }
 

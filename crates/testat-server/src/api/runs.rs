@@ -42,14 +42,14 @@ fn json<T: serde::Serialize>(value: &T) -> ApiResult<Json<serde_json::Value>> {
 }
 
 /// Every recorded run.
-#[utoipa::path(get, path = "/api/runs", tag = "runs", security(("token" = []), ("session" = [])),
+#[utoipa::path(get, path = "/api/runs", operation_id = "list_runs", tag = "runs", security(("token" = []), ("session" = [])),
     responses((status = 200, description = "Every run, oldest first", body = serde_json::Value)))]
 pub async fn list(State(state): State<AppState>) -> ApiResult<Json<serde_json::Value>> {
     json(&state.store().runs().await?)
 }
 
 /// One run: its record, inputs and per-criterion counts.
-#[utoipa::path(get, path = "/api/runs/{id}", tag = "runs", security(("token" = []), ("session" = [])),
+#[utoipa::path(get, path = "/api/runs/{id}", operation_id = "show_run", tag = "runs", security(("token" = []), ("session" = [])),
     params(("id" = i64, Path, description = "Run ID")),
     responses((status = 200, description = "The run", body = serde_json::Value),
         (status = 404, description = "No such run", body = crate::error::ErrorBody)))]

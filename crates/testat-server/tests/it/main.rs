@@ -4,4 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod api;
+mod records;
+mod register;
+mod reports;
 mod support;
