@@ -5,3 +5,7 @@
 
 mod api;
 mod support;
+mod ui_forms;
+mod ui_pages;
+mod ui_support;
+mod ui_xss;
