@@ -1,6 +1,6 @@
 //! Signing in and out: `GET /login` shows the form, `POST /login` checks it through
 //! the API's sign-in (same limits, same cookie) and goes on to the page asked for;
-//! `POST /logout` ends the session.
+//! `POST /logout` ends the session. A sign-in form posted from another site is refused.
 
 use axum::extract::State;
 use axum::http::request::Parts;
@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::page::{FormBody, PageResult, QueryArg, page_with_status, redirect};
 use crate::auth::Principal;
+use crate::error::ApiError;
 use crate::routes::{Access, Endpoint};
 use crate::state::AppState;
 
@@ -79,6 +80,15 @@ async fn sign_in(
     FormBody(form): FormBody<SignIn>,
 ) -> PageResult {
     let next = local(Some(&form.next));
+    // Another site must not sign a browser in to an account of its choosing (login
+    // CSRF): browsers say where a form came from.
+    if parts
+        .headers
+        .get("sec-fetch-site")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"cross-site"))
+    {
+        return Err(ApiError::forbidden("signing in from another site is refused").into());
+    }
     match crate::api::sign_in(&state, &parts, &form.name, &form.password).await {
         Ok(signed) => {
             let mut response = redirect(next);

@@ -42,6 +42,18 @@ async fn sign_in_goes_back_to_the_page_asked_for_and_sign_out_ends_the_session()
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
         "{cookie}"
     );
+    // A form posted from another site does not sign in.
+    let cross = axum::http::Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "cross-site")
+        .body(axum::body::Body::from(crate::ui_support::form(&[
+            ("name", "erika"),
+            ("password", crate::ui_support::PASSWORD),
+        ])))
+        .unwrap();
+    let cross = s.send(cross).await;
+    assert_eq!(cross.status, StatusCode::FORBIDDEN);
+    assert!(!cross.headers.contains_key(header::SET_COOKIE));
     // Another site is never the way back.
     let elsewhere = post_login(&s, "erika", crate::ui_support::PASSWORD, "//evil.example/").await;
     assert_eq!(location(&elsewhere), "/");
@@ -648,4 +660,40 @@ async fn uploads_over_the_limit_are_refused_with_a_page_and_store_nothing() {
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(r.text().contains("data-testid=\"error\""));
     assert!(s.store.evidence(None).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn on_postgresql_evidence_uploaded_through_a_page_lives_in_the_database() {
+    let Some(admin_url) = testat_test_support::postgres_admin_url("UI on PostgreSQL") else {
+        return;
+    };
+    let name = format!("testat_ui_{}", std::process::id());
+    let dir = tempfile::tempdir().unwrap();
+    let mut location = testat_store::Location::sqlite(&dir.path().join("unused.db"), None);
+    location.database_url = testat_test_support::fresh_postgres_database(&admin_url, &name).await;
+    let store = testat_store::Store::open(&location).await.unwrap();
+    let s = crate::support::Server::over(store, dir, testat_server::ServerConfig::default()).await;
+    add_user(&s, "erika", Role::Editor).await;
+    let session = sign_in(&s, "erika").await;
+    let added = post_multipart(
+        &s,
+        "/criteria/OPS-08/evidence",
+        &session,
+        true,
+        &[(
+            "file",
+            Some("Wiederherstellung.txt"),
+            b"restore ok".as_slice(),
+        )],
+    )
+    .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text());
+    let page = get(&s, "/criteria/OPS-08", Some(&session.cookie))
+        .await
+        .text();
+    assert!(page.contains("Wiederherstellung.txt"));
+    let id = s.store.evidence(Some("OPS-08")).await.unwrap()[0].id;
+    let file = get(&s, &format!("/evidence/{id}/file"), Some(&session.cookie)).await;
+    assert_eq!(file.body, b"restore ok");
+    assert!(s.store.verify().await.unwrap().ok());
 }

@@ -7,7 +7,7 @@ use testat_records::Role;
 use testat_server::auth::allows;
 use testat_server::routes::{Access, endpoints};
 
-use crate::ui_support::{get, get_as, seed, server};
+use crate::ui_support::{get, get_as, seed, server, server_over};
 
 /// The GET pages of the UI with their parameters filled in (the trust pages have a
 /// suite of their own).
@@ -290,6 +290,35 @@ async fn the_criterion_page_has_status_rules_failures_evidence_and_exceptions() 
             .unwrap()
             .contains("sandbox")
     );
+}
+
+#[tokio::test]
+async fn the_official_text_and_the_settings_exceptions_appear_when_configured() {
+    let settings = "[catalog]\nexternal = \"official.csv\"\n\n[[exception]]\nrule = \"AWS-S3-ENCRYPTION\"\nresource = \"aws_s3_bucket.old\"\njustification = \"<b>kept</b> for the archive\"\napproved_by = \"ciso\"\nexpires = \"2026-01-31\"\n";
+    let official = "id,title,text\nCRY-03,Storage encryption,\"Placeholder text: Schlüssel <em>getrennt</em> halten.\"\n";
+    let s = server_over(
+        testat_server::ServerConfig::default(),
+        &[("testat.toml", settings), ("official.csv", official)],
+    )
+    .await;
+    let html = get_as(&s, "/criteria/CRY-03", Role::Auditor).await.text();
+    assert!(html.contains("data-testid=\"official\""), "{html}");
+    assert!(
+        html.contains("Placeholder text: Schlüssel &lt;em&gt;getrennt&lt;&#x2f;em&gt; halten.")
+    );
+    assert!(html.contains("aws_s3_bucket.old") && html.contains("testat.toml"));
+    assert!(html.contains("&lt;b&gt;kept&lt;&#x2f;b&gt;"));
+    let list = get_as(&s, "/exceptions", Role::Auditor).await.text();
+    assert!(
+        list.contains("data-testid=\"configured-exceptions\"")
+            && list.contains("data-state=\"expired\"")
+    );
+    // Without a catalogue file there is no official text.
+    let plain = server().await;
+    let html = get_as(&plain, "/criteria/CRY-03", Role::Auditor)
+        .await
+        .text();
+    assert!(!html.contains("data-testid=\"official\""));
 }
 
 #[tokio::test]

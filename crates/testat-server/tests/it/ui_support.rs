@@ -28,7 +28,15 @@ pub async fn server() -> Server {
 
 /// [`server`] with `config`.
 pub async fn server_with(config: testat_server::ServerConfig) -> Server {
+    server_over(config, &[]).await
+}
+
+/// [`server`] with `config`, in a project folder holding `files` (name, content).
+pub async fn server_over(config: testat_server::ServerConfig, files: &[(&str, &str)]) -> Server {
     let dir = tempfile::tempdir().unwrap();
+    for (name, content) in files {
+        std::fs::write(dir.path().join(name), content).unwrap();
+    }
     let location = testat_store::Location::sqlite(
         &dir.path().join("store.db"),
         Some(dir.path().join("evidence")),
