@@ -38,7 +38,7 @@ pub fn app(project: Project, store: Store, config: ServerConfig) -> Router {
     let limit = config.max_body_bytes;
     let state = AppState::new(project, store, config, table);
     routes::router(endpoints)
-        .fallback(api::not_found)
+        .fallback(ui::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::authorize,

@@ -61,11 +61,15 @@ pub async fn limit_body(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
-        return Err(crate::ApiError::new(
+        let error = crate::ApiError::new(
             axum::http::StatusCode::PAYLOAD_TOO_LARGE,
             "too_large",
             format!("the request body is larger than the limit of {limit} bytes"),
-        ));
+        );
+        if crate::ui::is_page_path(request.uri().path()) {
+            return Ok(crate::ui::error_page(&error));
+        }
+        return Err(error);
     }
     let (parts, body) = request.into_parts();
     let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));

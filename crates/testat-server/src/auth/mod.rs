@@ -9,7 +9,7 @@ mod secret;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{Method, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use testat_records::Role;
 
 pub use password::{hash_password, verify_password};
@@ -222,11 +222,24 @@ fn unsafe_method(method: &Method) -> bool {
 /// Checks every request against the route table: public routes pass; others need a
 /// principal whose role has the route's capability, and a session's changes need its
 /// CSRF token. A matched route without an entry is refused (fail closed).
-pub async fn authorize(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Result<Response, ApiError> {
+///
+/// Refusals of `/api` routes are JSON; refusals of pages are error pages, and a page
+/// asked for (GET) without a valid sign-in goes to the sign-in page, which comes back.
+pub async fn authorize(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let page = crate::ui::is_page_path(request.uri().path());
+    let reading = matches!(*request.method(), Method::GET | Method::HEAD);
+    let uri = request.uri().clone();
+    match check(state, request, next).await {
+        Ok(response) => response,
+        Err(e) if page && reading && e.status == axum::http::StatusCode::UNAUTHORIZED => {
+            crate::ui::to_sign_in(&uri)
+        }
+        Err(e) if page => crate::ui::error_page(&e),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn check(state: AppState, request: Request, next: Next) -> Result<Response, ApiError> {
     let (mut parts, body) = request.into_parts();
     let matched = parts
         .extensions

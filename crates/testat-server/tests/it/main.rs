@@ -8,3 +8,7 @@ mod records;
 mod register;
 mod reports;
 mod support;
+mod ui_forms;
+mod ui_pages;
+mod ui_support;
+mod ui_xss;
