@@ -19,6 +19,8 @@ use crate::api;
         api::runs::list, api::runs::upload, api::runs::show, api::runs::findings, api::runs::diff,
         api::admin::users, api::admin::add_user, api::admin::disable_user,
         api::admin::tokens, api::admin::add_token, api::admin::revoke_token,
+        api::trust::publish, api::trust::documents, api::trust::add_document, api::trust::withdraw_document,
+        api::trust::nda, api::trust::set_nda, api::trust::requests, api::trust::approve, api::trust::deny,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
     modifiers(&Security),

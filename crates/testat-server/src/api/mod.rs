@@ -7,6 +7,7 @@ pub mod health;
 pub mod runs;
 pub mod session;
 pub mod status;
+pub mod trust;
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -27,6 +28,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(status::endpoints());
     all.extend(runs::endpoints());
     all.extend(admin::endpoints());
+    all.extend(trust::endpoints());
     all
 }
 
