@@ -17,6 +17,7 @@ pub mod openapi;
 pub mod routes;
 pub mod security;
 pub mod state;
+pub mod trust;
 pub mod ui;
 
 use std::future::Future;

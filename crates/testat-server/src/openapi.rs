@@ -28,6 +28,8 @@ use crate::api;
         api::assessments::assess, api::assessments::assessment_report, api::assessments::customer,
         api::audit::verify, api::audit::bundle,
         api::findings::latest, api::findings::failures,
+        api::trust::publish, api::trust::documents, api::trust::add_document, api::trust::withdraw_document,
+        api::trust::nda, api::trust::set_nda, api::trust::requests, api::trust::approve, api::trust::deny,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
     modifiers(&Security),

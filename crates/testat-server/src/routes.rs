@@ -58,6 +58,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     let mut all = Vec::new();
     all.extend(crate::api::endpoints());
     all.extend(crate::ui::endpoints());
+    all.extend(crate::trust::endpoints());
     all
 }
 

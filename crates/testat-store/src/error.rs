@@ -164,7 +164,7 @@ pub enum StoreError {
 
     /// The store has no signing key (it was not made by `init` in this folder).
     #[error(
-        "{url} has no signing key: bundles are signed with the key in the .testat/keys folder of the store that made them"
+        "{url} has no signing key: bundles and anchors are signed with the key in the .testat/keys folder of the store that made them"
     )]
     NoSigningKey {
         /// The database, password redacted.

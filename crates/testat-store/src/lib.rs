@@ -7,6 +7,7 @@
 //! audit event, all in one transaction. The API is async; the caller supplies the
 //! actor and the time ([`Stamp`]), so tests control the clock.
 
+mod anchor;
 mod attest;
 mod audit;
 mod blobs;
@@ -29,14 +30,17 @@ use chrono::{DateTime, Utc};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
+pub use anchor::{ANCHOR_FORMAT, Anchor, AnchorCheck, anchor_message};
 pub use audit::AuditEvent;
 pub use bundle::{
     BUNDLE_FORMAT, BundlePeriod, BundleReport, BundledRun, ExportSummary, MANIFEST, Manifest,
     ManifestAudit, ManifestFile, SIGNATURE, parse_public_key, verify_bundle,
 };
+/// The public half of a store's key (re-exported, so callers need not name the crate).
+pub use ed25519_dalek::VerifyingKey;
 pub use error::{EvidenceProblem, StoreError};
 pub use evidence::{NewEvidence, sanitise_name};
-pub use keys::{KeyPair, load_public_key};
+pub use keys::{KeyPair, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, load_public_key};
 pub use layout::{
     CONFIG_FILE, DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_MAX_EVIDENCE_SIZE, Initialised, Location,
     STORE_DIR, init, redact_url,

@@ -73,7 +73,7 @@ fn run(cli: &Cli) -> Result<ExitStatus, CliError> {
         Command::Evidence(command) => commands::evidence::run(&ctx, command),
         Command::Attest(args) => commands::attest::run(&ctx, args),
         Command::Exceptions(command) => commands::exceptions::run(&ctx, command),
-        Command::Verify => commands::verify::run(&ctx),
+        Command::Verify { anchor } => commands::verify::run(&ctx, anchor.as_deref()),
         Command::Inquiry(command) => commands::inquiry::run(&ctx, command),
         Command::Bundle(command) => commands::bundle::run(&ctx, command),
         Command::Status(args) => commands::status::run(&ctx, args),

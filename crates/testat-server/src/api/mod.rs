@@ -15,6 +15,7 @@ pub mod inquiries;
 pub mod runs;
 pub mod session;
 pub mod status;
+pub mod trust;
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -42,6 +43,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(assessments::endpoints());
     all.extend(audit::endpoints());
     all.extend(findings::endpoints());
+    all.extend(trust::endpoints());
     all
 }
 

@@ -8,6 +8,7 @@ mod records;
 mod register;
 mod reports;
 mod support;
+mod trust;
 mod ui_forms;
 mod ui_pages;
 mod ui_support;

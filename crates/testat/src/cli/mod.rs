@@ -102,7 +102,14 @@ pub enum Command {
 
     /// Check the audit log's hash chain, every record against its event, and every
     /// evidence file's hash. Exit code 1 when anything was altered, removed or added.
-    Verify,
+    Verify {
+        /// Also check an anchor saved from the server's `/trust/anchor` (or a published
+        /// trust snapshot): signed by this store's key, its event still in the log with
+        /// the same hash, and the chain from there to the head whole. This detects a
+        /// history rewritten end to end since the anchor was saved.
+        #[arg(long, value_name = "FILE")]
+        anchor: Option<PathBuf>,
+    },
 
     /// The register of investigation requests from government agencies (C5 INQ):
     /// add, advance, notify, bar, close, what is due, the transparency report and
