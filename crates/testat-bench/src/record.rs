@@ -153,6 +153,7 @@ impl Runs {
                 size: i64::try_from(resources * 3_900).unwrap_or(i64::MAX),
             }],
             findings: self.findings.clone(),
+            settings: Default::default(),
         }
     }
 }

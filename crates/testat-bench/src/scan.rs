@@ -4,10 +4,9 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use testat_inputs::ReadOptions;
 use testat_project::{Clock, Phase, ScanSettings};
 use testat_report::ScanFormat;
-use testat_rules::{Outcome, Severity};
+use testat_rules::Outcome;
 
 use crate::BenchResult;
 use crate::measure::{Memory, Report, memory, timed};

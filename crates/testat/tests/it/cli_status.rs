@@ -8,15 +8,13 @@
     reason = "tests fail by panicking"
 )]
 
-mod support;
-
 use std::path::Path;
 
 use serde_json::Value;
 
 /// `testat` in `dir`, with the clock at `now`.
 fn at(dir: &Path, now: &str) -> assert_cmd::Command {
-    support::in_dir(dir, now, "alice")
+    crate::support::in_dir(dir, now, "alice")
 }
 
 const BEFORE: &str = "2026-03-01T10:00:00Z";

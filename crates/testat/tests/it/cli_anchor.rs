@@ -4,16 +4,14 @@
 //! the head recomputed, which plain `verify` cannot tell) fails with exit code 1.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::in_dir;
 use predicates::prelude::*;
 use sqlx::Connection;
-use support::in_dir;
 
 const NOW: &str = "2026-03-10T10:00:00Z";
 

@@ -9,15 +9,13 @@
     reason = "tests fail by panicking"
 )]
 
-mod support;
-
 use std::path::Path;
 
 use predicates::prelude::*;
 
 /// `testat` in `dir`, with the clock fixed to `now` and a fixed actor.
 fn at(dir: &Path, now: &str) -> assert_cmd::Command {
-    support::in_dir(dir, now, "legal")
+    crate::support::in_dir(dir, now, "legal")
 }
 
 const NOW: &str = "2026-03-01T10:00:00Z";

@@ -7,11 +7,9 @@
     reason = "tests fail by panicking"
 )]
 
-mod support;
-
+use crate::support::{testat, validate};
 use predicates::prelude::*;
 use serde_json::Value;
-use support::{testat, validate};
 
 fn json_of(args: &[&str]) -> Value {
     let output = testat()

@@ -8,14 +8,12 @@
     reason = "tests fail by panicking"
 )]
 
-mod support;
-
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use crate::support::{in_dir, repo_root, testat, validate};
 use predicates::prelude::*;
 use serde_json::Value;
-use support::{in_dir, repo_root, testat, validate};
 
 fn scan_json(dir: &Path, args: &[&str]) -> (i32, Value) {
     let output = testat()

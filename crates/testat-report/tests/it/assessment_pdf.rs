@@ -180,6 +180,7 @@ fn long_addresses_and_many_reasons_stay_on_the_page() {
         failing: vec![address.clone(); 3],
         excepted: vec![address.clone()],
         unknown: 0,
+        parameters: Vec::new(),
     });
     c.failures[0].resource = address.clone();
     a.service.locations[0].name = address.clone();

@@ -10,8 +10,6 @@
     reason = "tests fail by panicking"
 )]
 
-mod support;
-
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -23,7 +21,7 @@ const DB_URL_FILE: &str = "db-url";
 
 /// `testat` in `dir`, with the clock at `now`, on the directory's store.
 fn at(dir: &Path, now: &str) -> assert_cmd::Command {
-    let mut command = support::in_dir(dir, now, "alice");
+    let mut command = crate::support::in_dir(dir, now, "alice");
     if let Ok(url) = std::fs::read_to_string(dir.join(DB_URL_FILE)) {
         command.env("TESTAT_DATABASE_URL", url.trim());
     }

@@ -2,14 +2,12 @@
 //! the real binary serving on loopback, and the real binary uploading to it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::{in_dir, repo_root};
 use predicates::prelude::*;
-use support::{in_dir, repo_root};
 
 const NOW: &str = "2026-03-10T10:00:00Z";
 

@@ -9,8 +9,6 @@
     reason = "tests fail by panicking"
 )]
 
-mod support;
-
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -30,7 +28,7 @@ spec:
 ";
 
 fn at(dir: &Path) -> assert_cmd::Command {
-    support::in_dir(dir, "2026-03-01T10:00:00Z", "alice")
+    crate::support::in_dir(dir, "2026-03-01T10:00:00Z", "alice")
 }
 
 /// A store with a run, a piece of file evidence, a note, an attestation and an

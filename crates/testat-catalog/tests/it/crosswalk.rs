@@ -85,7 +85,7 @@ pairs:
 fn error_with(extra: &str) -> String {
     let source = format!(
         "{}{extra}",
-        include_str!("../data/crosswalk-c5-2020-2026.yaml")
+        include_str!("../../data/crosswalk-c5-2020-2026.yaml")
     );
     Crosswalk::from_yaml(
         &source,

@@ -9,13 +9,11 @@
     reason = "tests fail by panicking"
 )]
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::repo_root;
+use crate::support::repo_root;
 
 /// A small seeded PRNG (SplitMix64), so a failing schedule can be replayed.
 struct Rng(u64);
@@ -63,7 +61,7 @@ fn spawn(dir: &Path, args: &[&str]) -> Child {
 }
 
 fn at(dir: &Path) -> assert_cmd::Command {
-    support::in_dir(dir, "2026-03-01T10:00:00Z", "alice")
+    crate::support::in_dir(dir, "2026-03-01T10:00:00Z", "alice")
 }
 
 fn json(dir: &Path, args: &[&str]) -> serde_json::Value {

@@ -8,8 +8,6 @@
     reason = "tests fail by panicking"
 )]
 
-mod support;
-
 use std::path::Path;
 
 use predicates::prelude::*;
@@ -29,7 +27,7 @@ spec:
 
 /// `testat` in `dir`, with a fixed clock and actor.
 fn at(dir: &Path) -> assert_cmd::Command {
-    support::in_dir(dir, "2026-03-01T10:00:00Z", "alice")
+    crate::support::in_dir(dir, "2026-03-01T10:00:00Z", "alice")
 }
 
 fn init(dir: &Path) {
