@@ -106,6 +106,10 @@ pub struct RuleSpec {
     pub severity: Severity,
     /// C5:2020 criteria the rule gives evidence for.
     pub criteria: Vec<String>,
+    /// C5:2026 sub-criteria (`CRY-03.01B`), or criteria where no sub-criterion fits,
+    /// that the rule gives evidence for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub criteria_2026: Vec<String>,
     /// Provider short name: `aws`, `tencentcloud`, `azurerm`, `google`, `kubernetes`.
     pub provider: String,
     /// Resource kinds the rule applies to (`aws_s3_bucket`, `Deployment`); `@workloads`
@@ -274,6 +278,19 @@ fn check(spec: &RuleSpec, origin: &str, catalog: &Catalog) -> Result<(), RuleErr
                 return Err(invalid("criteria", e.to_string()));
             }
             Err(e) => return Err(invalid("criteria", e.to_string())),
+        }
+    }
+    let c5_2026 = testat_catalog::builtin_version(testat_catalog::C5Version::V2026);
+    for id in &spec.criteria_2026 {
+        match c5_2026.find(id) {
+            Ok(found) if found.id() == id => {}
+            Ok(found) => {
+                return Err(invalid(
+                    "criteria_2026",
+                    format!("write `{id}` as `{}`", found.id()),
+                ));
+            }
+            Err(e) => return Err(invalid("criteria_2026", format!("C5:2026: {e}"))),
         }
     }
     if spec.resources.is_empty() {

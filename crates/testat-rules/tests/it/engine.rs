@@ -447,3 +447,30 @@ fn parameters_have_defaults_and_are_set_with_their_type() {
         .unwrap_err();
     assert!(matches!(error, RuleError::Parameter { .. }), "{error}");
 }
+
+#[test]
+fn c5_2026_mappings_name_sub_criteria_or_criteria_that_exist() {
+    let source = |ids: &str| {
+        format!(
+            "id: T-MAPPED\ntitle: t\nseverity: low\ncriteria: [CRY-03]\ncriteria_2026: [{ids}]\nprovider: aws\nresources: [aws_s3_bucket]\ncondition: 'true'\nmessage: m\nremediation: r\n"
+        )
+    };
+    let add = |ids: &str| {
+        RuleSet::empty().add_source(
+            &source(ids),
+            RuleOrigin::File(PathBuf::from("rule.yaml")),
+            testat_catalog::builtin(),
+        )
+    };
+    assert!(add("CRY-03.01B, OPS-12").is_ok());
+    let unknown = add("CRY-03.99B").unwrap_err().to_string();
+    assert!(
+        unknown.contains("criteria_2026") && unknown.contains("C5:2026"),
+        "{unknown}"
+    );
+    let spelling = add("cry-03.01b").unwrap_err().to_string();
+    assert!(
+        spelling.contains("write `cry-03.01b` as `CRY-03.01B`"),
+        "{spelling}"
+    );
+}
