@@ -287,7 +287,11 @@ mod tests {
         let mut parameters = std::collections::BTreeMap::new();
         parameters.insert(
             "AWS-DATA-REGION".to_owned(),
-            [(REGIONS_PARAMETER.to_owned(), serde_json::json!(["eu-west-1"]))].into(),
+            [(
+                REGIONS_PARAMETER.to_owned(),
+                serde_json::json!(["eu-west-1"]),
+            )]
+            .into(),
         );
         let set = scan_rules(
             catalog,

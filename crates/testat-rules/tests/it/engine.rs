@@ -509,7 +509,10 @@ fn a_condition_giving_null_is_unknown_with_the_rules_reason() {
     let got = outcomes(&inputs, &without);
     assert_eq!(got[2].1, Outcome::Unknown);
     assert!(
-        got[2].2.as_deref().is_some_and(|d| d.contains("does not decide")),
+        got[2]
+            .2
+            .as_deref()
+            .is_some_and(|d| d.contains("does not decide")),
         "{got:?}"
     );
 }
