@@ -49,12 +49,14 @@ pub fn service() -> ServiceDescription {
                 country: "DE".into(),
                 purposes: vec!["processing".into(), "storage".into()],
                 operated_by: Some("Rechenzentrum AG".into()),
+                regions: Vec::new(),
             },
             Location {
                 name: "Berlin".into(),
                 country: "DE".into(),
                 purposes: vec!["backup".into()],
                 operated_by: None,
+                regions: Vec::new(),
             },
         ],
         subservices: vec![Subservice {

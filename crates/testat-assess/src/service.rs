@@ -59,6 +59,11 @@ pub struct Location {
     /// The subservice organisation that runs it, if not the provider.
     #[serde(default)]
     pub operated_by: Option<String>,
+    /// The cloud regions there, as the providers name them (`eu-central-1`,
+    /// `germanywestcentral`, `europe-west3`): where the data location rules accept
+    /// resources unless `testat.toml` sets their `allowed_regions`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
 }
 
 /// `[[subservice]]`: an organisation the service relies on.

@@ -38,6 +38,10 @@ pub fn load_rules(
     }
 }
 
+/// The parameter of the data location rules that the regions of the service
+/// description's `[[location]]` entries fill in when `testat.toml` does not set it.
+pub const REGIONS_PARAMETER: &str = "allowed_regions";
+
 /// The rules a scan runs: those of `settings`, with its parameters set, narrowed to its
 /// criteria and without its skipped rules. Unknown criteria, rule IDs, parameters and
 /// providers are refused, with suggestions.
@@ -47,6 +51,26 @@ pub fn scan_rules(catalog: &Catalog, settings: &ScanSettings) -> Result<RuleSet,
     for (rule, values) in &settings.parameters {
         for (name, value) in values {
             if let Err(e) = rules.set_parameter(rule, name, value.clone()) {
+                errors.push(e);
+            }
+        }
+    }
+    if !settings.location_regions.is_empty() {
+        let regions = serde_json::json!(settings.location_regions);
+        let unset: Vec<String> = rules
+            .rules()
+            .iter()
+            .filter(|r| r.spec.parameters.contains_key(REGIONS_PARAMETER))
+            .filter(|r| {
+                settings
+                    .parameters
+                    .get(&r.spec.id)
+                    .is_none_or(|values| !values.contains_key(REGIONS_PARAMETER))
+            })
+            .map(|r| r.spec.id.clone())
+            .collect();
+        for rule in unset {
+            if let Err(e) = rules.set_parameter(&rule, REGIONS_PARAMETER, regions.clone()) {
                 errors.push(e);
             }
         }
@@ -243,5 +267,52 @@ mod tests {
             }
             other => panic!("expected an unknown provider, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn location_regions_fill_allowed_regions_unless_set() {
+        let catalog = testat_catalog::builtin();
+        let regions = ScanSettings {
+            location_regions: vec!["eu-central-1".into(), "germanywestcentral".into()],
+            ..settings()
+        };
+        let rules = scan_rules(catalog, &regions).unwrap();
+        for id in ["AWS-DATA-REGION", "AZ-DATA-LOCATION", "GCP-DATA-LOCATION"] {
+            assert_eq!(
+                rules.get(id).unwrap().parameters()[REGIONS_PARAMETER],
+                serde_json::json!(["eu-central-1", "germanywestcentral"]),
+                "{id}"
+            );
+        }
+        let mut parameters = std::collections::BTreeMap::new();
+        parameters.insert(
+            "AWS-DATA-REGION".to_owned(),
+            [(
+                REGIONS_PARAMETER.to_owned(),
+                serde_json::json!(["eu-west-1"]),
+            )]
+            .into(),
+        );
+        let set = scan_rules(
+            catalog,
+            &ScanSettings {
+                parameters,
+                ..regions
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            set.get("AWS-DATA-REGION").unwrap().parameters()[REGIONS_PARAMETER],
+            serde_json::json!(["eu-west-1"])
+        );
+        assert_eq!(
+            set.get("AZ-DATA-LOCATION").unwrap().parameters()[REGIONS_PARAMETER],
+            serde_json::json!(["eu-central-1", "germanywestcentral"])
+        );
+        let none = scan_rules(catalog, &settings()).unwrap();
+        assert_eq!(
+            none.get("AWS-DATA-REGION").unwrap().parameters()[REGIONS_PARAMETER],
+            serde_json::json!([])
+        );
     }
 }

@@ -315,7 +315,7 @@ fn evaluate_resource(
 }
 
 /// Runs a rule's condition: `true` is a pass unless an unknown part was consulted,
-/// `false` a failure, an error after consulting an unknown part `unknown`.
+/// `false` a failure, `null` or an error after consulting an unknown part `unknown`.
 fn execute(rule: &Rule, scope: &Context<'_, '_>, values: &Json) -> (Outcome, Option<String>) {
     Touched::reset();
     let result = rule.program.execute(scope);
@@ -330,6 +330,12 @@ fn execute(rule: &Rule, scope: &Context<'_, '_>, values: &Json) -> (Outcome, Opt
         (Ok(Value::Bool(true)), None) => (Outcome::Pass, None),
         (Ok(Value::Bool(true)), Some(path)) => unknown(path),
         (Ok(Value::Bool(false)), _) => (Outcome::Fail, None),
+        (Ok(Value::Null), _) => (
+            Outcome::Unknown,
+            Some(rule.spec.undecided.clone().unwrap_or_else(|| {
+                "the input does not decide this rule (a value it needs is not set)".into()
+            })),
+        ),
         (Err(_), Some(path)) => unknown(path),
         (Ok(other), _) => (
             Outcome::Error,

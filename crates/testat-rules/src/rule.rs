@@ -134,8 +134,12 @@ pub struct RuleSpec {
     /// (`[rules.<ID>] <name> = value`, see [`RuleSet::set_parameter`](crate::RuleSet::set_parameter)).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub parameters: BTreeMap<String, Parameter>,
-    /// CEL expression that is true when the resource passes.
+    /// CEL expression that is true when the resource passes, false when it fails and
+    /// `null` when the input does not decide (the outcome is then `unknown`).
     pub condition: String,
+    /// Why the outcome is `unknown` when the condition gives `null` (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undecided: Option<String>,
     /// What a failure means, for the finding.
     pub message: String,
     /// What to change, with a snippet.

@@ -131,6 +131,10 @@ pub struct ScanSettings {
     pub account_baseline: Vec<String>,
     /// Rule parameters by rule ID and name (as JSON values); not yet checked.
     pub parameters: BTreeMap<String, BTreeMap<String, serde_json::Value>>,
+    /// The cloud regions of the service description's `[[location]]` entries, in
+    /// order and without repeats: the value of every rule parameter named
+    /// `allowed_regions` that `parameters` does not set.
+    pub location_regions: Vec<String>,
     /// The settings file they come from, for messages.
     pub settings_file: PathBuf,
 }
@@ -147,6 +151,7 @@ impl Default for ScanSettings {
             max_file_size: testat_inputs::ReadOptions::default().max_file_size,
             account_baseline: Vec::new(),
             parameters: BTreeMap::new(),
+            location_regions: Vec::new(),
             settings_file: PathBuf::from(SETTINGS_FILE),
         }
     }
@@ -217,6 +222,12 @@ impl Settings {
                 (rule.clone(), values)
             })
             .collect();
+        let mut location_regions: Vec<String> = Vec::new();
+        for region in file.locations.iter().flat_map(|l| &l.regions) {
+            if !location_regions.contains(region) {
+                location_regions.push(region.clone());
+            }
+        }
         let actor = overrides
             .actor
             .clone()
@@ -263,6 +274,7 @@ impl Settings {
                     .unwrap_or(testat_inputs::ReadOptions::default().max_file_size),
                 account_baseline,
                 parameters,
+                location_regions,
                 settings_file: named
                     .clone()
                     .unwrap_or_else(|| PathBuf::from(SETTINGS_FILE)),

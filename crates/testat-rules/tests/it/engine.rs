@@ -357,7 +357,12 @@ fn malformed_workloads_are_errors_with_the_reason_never_passes() {
         .iter()
         .filter(|f| inputs.resources[f.resource].address != "Deployment/shop/well-formed")
         .count();
-    assert_eq!(malformed_findings, 4 * 8);
+    let workload_rules = rules
+        .rules()
+        .iter()
+        .filter(|r| r.spec.provider == "kubernetes")
+        .count();
+    assert_eq!(malformed_findings, 4 * workload_rules);
 }
 
 #[test]
@@ -472,5 +477,42 @@ fn c5_2026_mappings_name_sub_criteria_or_criteria_that_exist() {
     assert!(
         spelling.contains("write `cry-03.01b` as `CRY-03.01B`"),
         "{spelling}"
+    );
+}
+
+#[test]
+fn a_condition_giving_null_is_unknown_with_the_rules_reason() {
+    let rule = |undecided: &str| {
+        format!(
+            "id: T-REGION\ntitle: t\nseverity: low\ncriteria: [PSS-12]\nprovider: aws\nresources: [aws_sqs_queue]\ncondition: 'has(resource.region) ? resource.region == \"eu-central-1\" : null'\nmessage: m\nremediation: r\n{undecided}"
+        )
+    };
+    let plan = r#"{"format_version": "1.2", "resource_changes": [
+      {"address": "aws_sqs_queue.here", "mode": "managed", "type": "aws_sqs_queue", "name": "here",
+       "provider_name": "registry.terraform.io/hashicorp/aws",
+       "change": {"actions": ["create"], "after": {"name": "a", "region": "eu-central-1"}, "after_unknown": {"id": true}}},
+      {"address": "aws_sqs_queue.there", "mode": "managed", "type": "aws_sqs_queue", "name": "there",
+       "provider_name": "registry.terraform.io/hashicorp/aws",
+       "change": {"actions": ["create"], "after": {"name": "b", "region": "us-east-1"}, "after_unknown": {"id": true}}},
+      {"address": "aws_sqs_queue.unsaid", "mode": "managed", "type": "aws_sqs_queue", "name": "unsaid",
+       "provider_name": "registry.terraform.io/hashicorp/aws",
+       "change": {"actions": ["create"], "after": {"name": "c"}, "after_unknown": {"id": true}}}
+    ]}"#;
+    let inputs = inputs("plan.json", plan);
+    let with_reason = rules(&[&rule("undecided: the provider decides\n")]);
+    let got = outcomes(&inputs, &with_reason);
+    assert_eq!(got[0].1, Outcome::Pass);
+    assert_eq!(got[1].1, Outcome::Fail);
+    assert_eq!(got[2].1, Outcome::Unknown);
+    assert_eq!(got[2].2.as_deref(), Some("the provider decides"));
+    let without = rules(&[&rule("")]);
+    let got = outcomes(&inputs, &without);
+    assert_eq!(got[2].1, Outcome::Unknown);
+    assert!(
+        got[2]
+            .2
+            .as_deref()
+            .is_some_and(|d| d.contains("does not decide")),
+        "{got:?}"
     );
 }

@@ -77,9 +77,12 @@ metadata:
   name: web
   namespace: shop
 spec:
+  automountServiceAccountToken: false
   securityContext:
     runAsNonRoot: true
     runAsUser: 10001
+    seccompProfile:
+      type: RuntimeDefault
   containers:
     - name: web
       image: registry.example.com/web@sha256:{digest}
@@ -90,6 +93,8 @@ spec:
         privileged: {privileged}
         allowPrivilegeEscalation: false
         readOnlyRootFilesystem: true
+        capabilities:
+          drop: [\"ALL\"]
 ",
         digest = "0123456789abcdef".repeat(4)
     )

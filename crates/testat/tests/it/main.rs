@@ -15,6 +15,7 @@ mod cli_assess;
 mod cli_bundle;
 mod cli_catalog;
 mod cli_inquiry;
+mod cli_location;
 mod cli_scan;
 mod cli_serve;
 mod cli_status;
