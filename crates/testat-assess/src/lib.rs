@@ -47,6 +47,7 @@ mod handout;
 mod model;
 mod period;
 mod service;
+mod transition;
 
 pub use assessment::{
     AssessmentInputs, PeriodInputs, RuleInfo, apply_scope, build_assessment, day_bounds,
@@ -57,6 +58,10 @@ pub use period::{
 };
 
 pub use handout::{HANDOUT_SCHEMA, customer_handout};
+pub use transition::{
+    CarriedAttestation, CarriedEvidence, Counterpart, Transition, TransitionCriterion,
+    TransitionDomain, TransitionInputs, transition,
+};
 pub use model::*;
 pub use service::{
     DEPLOYMENT_MODELS, LOCATION_PURPOSES, Location, OutOfScope, SERVICE_MODELS, SUBSERVICE_METHODS,

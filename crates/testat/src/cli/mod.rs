@@ -13,7 +13,10 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use assess::{AssessArgs, PeriodArgs, ReportArgs, ReportWhat, StatusArgs};
-pub use catalog::{AutomationArg, CatalogCommand, ExportFormat, ListArgs, ListFormat};
+pub use catalog::{
+    AutomationArg, CatalogCommand, CrosswalkArgs, CrosswalkFormat, ExportFormat, ListArgs,
+    ListFormat,
+};
 pub use inquiry::{InquiryCommand, TransparencyFormat};
 pub use scan::{RulesCommand, ScanArgs, ScanFormatArg, SeverityArg};
 pub use store::{
@@ -59,6 +62,12 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "NAME")]
     pub actor: Option<String>,
 
+    /// The C5 version of the engagement: 2020 or 2026 [env: TESTAT_C5; default: the
+    /// store's, else `[catalog] version` in testat.toml, else 2020]. A store keeps the
+    /// version it was created with; naming another one is an error.
+    #[arg(long, global = true, value_name = "YEAR", value_parser = parse_c5)]
+    pub c5: Option<testat_catalog::C5Version>,
+
     /// When to use colours: `auto` uses them only on a terminal and honours NO_COLOR.
     #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
     pub color: ColorWhen,
@@ -67,7 +76,8 @@ pub struct GlobalArgs {
 /// The top-level commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Browse the C5:2020 catalogue: list, show, search and export criteria.
+    /// Browse the C5 catalogue (C5:2020, or C5:2026 with `--c5 2026`): list, show,
+    /// search and export criteria, and the crosswalk between the two.
     #[command(subcommand)]
     Catalog(CatalogCommand),
 
@@ -151,6 +161,12 @@ pub enum Command {
         /// The shell to write completions for.
         shell: clap_complete::Shell,
     },
+}
+
+/// Parses `--c5`.
+fn parse_c5(text: &str) -> Result<testat_catalog::C5Version, String> {
+    text.parse()
+        .map_err(|_| format!("`{text}` is not a C5 version; use 2020 or 2026"))
 }
 
 /// `--color` values.

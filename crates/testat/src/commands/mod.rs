@@ -5,6 +5,7 @@ pub mod assess;
 pub mod attest;
 pub mod bundle;
 pub mod catalog;
+pub mod crosswalk;
 pub mod evidence;
 pub mod exceptions;
 pub mod init;

@@ -20,4 +20,5 @@ mod cli_serve;
 mod cli_status;
 mod cli_store;
 mod cli_store_faults;
+mod cli_versions;
 mod support;
