@@ -87,6 +87,13 @@ pub enum ProjectError {
     #[error(transparent)]
     Store(#[from] StoreError),
 
+    /// A transition asked of a store that is not a C5:2020 engagement.
+    #[error("the store is a {} engagement; a transition to C5:2026 starts from a C5:2020 store", .version.name())]
+    NotA2020Store {
+        /// The store's version.
+        version: C5Version,
+    },
+
     /// The settings name a C5 version the store does not use.
     #[error(
         "this store is a {} engagement, but {} asks for {}; one engagement uses one C5 version",

@@ -10,6 +10,7 @@
 //! | Type 1 / Type 2 assessment | [`Project::assess`] (the period is checked by [`Project::assessment_kind`]) |
 //! | customer handout | [`Project::customer_handout`] |
 //! | what falls due in the register | [`Project::inquiries_due`] |
+//! | the move from C5:2020 to C5:2026 | [`Project::transition`] |
 //!
 //! Settings come from flags ([`Overrides`]), the environment ([`Environment`]),
 //! `testat.toml` and the defaults, merged by [`Settings::resolve`]; the precedence is
@@ -43,6 +44,7 @@ mod gather;
 mod rules;
 mod scan;
 pub mod settings;
+mod transition;
 
 use std::path::PathBuf;
 

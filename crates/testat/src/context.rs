@@ -72,6 +72,7 @@ fn follows_store_version(command: &Command) -> bool {
             | Command::Status(_)
             | Command::Assess(_)
             | Command::Report(_)
+            | Command::Transition(_)
     )
 }
 

@@ -144,6 +144,12 @@ pub enum Command {
     /// `testat report customer`: the handout of what customers must do on their side.
     Report(ReportArgs),
 
+    /// The move from C5:2020 to C5:2026, on a C5:2020 store: per C5:2026 criterion what
+    /// carries over (rules, evidence and attestations of its C5:2020 counterparts,
+    /// still valid) and what is missing, with counts per domain on top. Changes
+    /// nothing.
+    Transition(TransitionArgs),
+
     /// Serve the team server: the HTTP API, the web UI and the public trust page, on
     /// the same store (`--db postgres://…` for teams).
     Serve(ServeArgs),
@@ -167,6 +173,35 @@ pub enum Command {
 fn parse_c5(text: &str) -> Result<testat_catalog::C5Version, String> {
     text.parse()
         .map_err(|_| format!("`{text}` is not a C5 version; use 2020 or 2026"))
+}
+
+/// Arguments of `testat transition`.
+#[derive(Debug, Args)]
+pub struct TransitionArgs {
+    /// The version to move to (only 2026).
+    #[arg(long, value_name = "YEAR", value_parser = parse_c5)]
+    pub to: testat_catalog::C5Version,
+    /// The first day of the first C5:2026 period: evidence that lapses before it is
+    /// listed as missing [default: 2027-06-01, or today when later].
+    #[arg(long, value_name = "DATE")]
+    pub first_period: Option<chrono::NaiveDate>,
+    /// Output format.
+    #[arg(long, short = 'f', default_value = "md")]
+    pub format: TransitionFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// Formats of `testat transition`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TransitionFormat {
+    /// Markdown.
+    Md,
+    /// One self-contained HTML page.
+    Html,
+    /// JSON: the transition value as is.
+    Json,
 }
 
 /// `--color` values.

@@ -16,5 +16,6 @@ pub mod scan;
 pub mod serve;
 pub mod status;
 pub mod team;
+pub mod transition;
 pub mod upload;
 pub mod verify;
