@@ -295,3 +295,72 @@ fn reports_written_with_out_get_the_mode_of_a_new_file() {
         assert_eq!(found, mode, "umask {umask}: {found:o}");
     }
 }
+
+#[test]
+fn the_crosswalk_is_shown_both_ways_in_three_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let output = in_dir(dir.path(), NOW, "t").args(args).output().unwrap();
+        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let all = json(run(&["catalog", "crosswalk", "-f", "json"]).as_bytes());
+    let pairs = all["pairs"].as_array().unwrap();
+    let olds: std::collections::BTreeSet<&str> =
+        pairs.iter().filter_map(|p| p["c5_2020"].as_str()).collect();
+    let news: std::collections::BTreeSet<&str> =
+        pairs.iter().filter_map(|p| p["c5_2026"].as_str()).collect();
+    assert_eq!((olds.len(), news.len()), (121, 174));
+
+    // IDM-01 is a 2020 ID: its pairs lead to IAM-01. IAM-01 is a 2026 ID: back to IDM-01.
+    let from_old = json(run(&["catalog", "crosswalk", "idm-01", "-f", "json"]).as_bytes());
+    assert!(from_old["pairs"].as_array().unwrap().iter().all(|p| p["c5_2020"] == "IDM-01"));
+    assert!(from_old["pairs"].as_array().unwrap().iter().any(|p| p["c5_2026"] == "IAM-01"));
+    let from_new = json(run(&["catalog", "crosswalk", "IAM-01", "-f", "json"]).as_bytes());
+    assert!(from_new["pairs"].as_array().unwrap().iter().all(|p| p["c5_2026"] == "IAM-01"));
+    // CRY-01 is in both: pairs of either side.
+    let both = json(run(&["catalog", "crosswalk", "CRY-01", "-f", "json"]).as_bytes());
+    let both = both["pairs"].as_array().unwrap();
+    assert!(both.iter().any(|p| p["c5_2020"] == "CRY-01" && p["c5_2026"] == "CRY-11"));
+    assert!(both.iter().all(|p| p["c5_2020"] == "CRY-01" || p["c5_2026"] == "CRY-01"));
+
+    let csv = run(&["catalog", "crosswalk", "IAM-01", "-f", "csv"]);
+    assert!(csv.starts_with("c5_2020,title_2020,relation,c5_2026,title_2026,reason\n"), "{csv}");
+    assert!(csv.contains("IDM-01,"), "{csv}");
+    let table = run(&["catalog", "crosswalk", "GC-02"]);
+    assert!(table.contains("new") && table.contains("GC-02") && table.contains("1 pairs"), "{table}");
+
+    let output = in_dir(dir.path(), NOW, "t")
+        .args(["catalog", "crosswalk", "XYZ-01"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("XYZ-01"), "{}", stderr(&output));
+}
+
+#[test]
+fn rules_coverage_under_c5_2026_counts_rules_and_evidence_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = in_dir(dir.path(), NOW, "t")
+        .args(["--c5", "2026", "rules", "coverage", "-f", "json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let doc = json(&output.stdout);
+    assert_eq!(doc["catalog"], "C5:2026");
+    let criteria = doc["criteria"].as_array().unwrap();
+    assert_eq!(criteria.len(), 174);
+    for c in criteria {
+        let by_rules = !c["rules"].as_array().unwrap().is_empty();
+        assert_eq!(c["covered_by"], if by_rules { "rules" } else { "evidence" }, "{c}");
+        for sub in c["subcriteria"].as_array().unwrap() {
+            assert!(sub.as_str().unwrap().starts_with(c["id"].as_str().unwrap()));
+        }
+    }
+    let text = in_dir(dir.path(), NOW, "t")
+        .args(["--c5", "2026", "rules", "coverage"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("C5:2026: ") && text.contains("only by evidence or attestation"), "{text}");
+}
