@@ -58,14 +58,14 @@ pub use period::{
 };
 
 pub use handout::{HANDOUT_SCHEMA, customer_handout};
-pub use transition::{
-    CarriedAttestation, CarriedEvidence, Counterpart, Transition, TransitionCriterion,
-    TransitionDomain, TransitionInputs, transition,
-};
 pub use model::*;
 pub use service::{
     DEPLOYMENT_MODELS, LOCATION_PURPOSES, Location, OutOfScope, SERVICE_MODELS, SUBSERVICE_METHODS,
     ScopedOut, Service, ServiceDescription, ServiceError, Subservice,
+};
+pub use transition::{
+    CarriedAttestation, CarriedEvidence, Counterpart, Transition, TransitionCriterion,
+    TransitionDomain, TransitionInputs, transition,
 };
 
 /// How many failing resources one reason names; the rest are counted.

@@ -196,7 +196,11 @@ pub fn transition(inputs: &TransitionInputs<'_>) -> Transition {
             let mut evidence = Vec::new();
             let mut lapsing = Vec::new();
             for cp in &counterparts {
-                for e in inputs.evidence.iter().filter(|e| e.criteria.contains(&cp.id)) {
+                for e in inputs
+                    .evidence
+                    .iter()
+                    .filter(|e| e.criteria.contains(&cp.id))
+                {
                     if e.valid_until.is_some_and(|d| d < today) {
                         continue;
                     }

@@ -66,9 +66,7 @@ pub use error::{AssessmentError, ProjectError};
 pub use gather::{Snapshot, gather_histories, gather_snapshot};
 pub use rules::{load_rules, ruleset_sha256, scan_rules};
 pub use scan::{Phase, Scan, TOOL_VERSION, Verdict, scan};
-pub use settings::{
-    Environment, Overrides, ScanOverrides, ScanSettings, Settings, VersionSource,
-};
+pub use settings::{Environment, Overrides, ScanOverrides, ScanSettings, Settings, VersionSource};
 
 /// A project: its resolved settings and the catalogue it works with.
 #[derive(Debug, Clone)]
@@ -102,11 +100,9 @@ impl Project {
     pub fn settle_version(&mut self, store: Option<C5Version>) -> Result<(), ProjectError> {
         let store = store.unwrap_or(C5Version::V2020);
         match self.settings.c5 {
-            Some((asked, by)) if asked != store => Err(ProjectError::VersionMismatch {
-                store,
-                asked,
-                by,
-            }),
+            Some((asked, by)) if asked != store => {
+                Err(ProjectError::VersionMismatch { store, asked, by })
+            }
             _ => {
                 self.version = store;
                 self.catalog = store.catalog();

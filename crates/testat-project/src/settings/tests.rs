@@ -127,7 +127,10 @@ fn a_named_file_must_exist_and_errors_name_the_place() {
         ..Environment::default()
     };
     let e = Settings::resolve(dir, &Overrides::default(), &bad_env).unwrap_err();
-    assert!(e.to_string().contains("TESTAT_C5") && e.to_string().contains("`2023`"), "{e}");
+    assert!(
+        e.to_string().contains("TESTAT_C5") && e.to_string().contains("`2023`"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -74,7 +74,10 @@ pub fn run(ctx: &Context, a: &AttestArgs) -> Result<ExitStatus, CliError> {
 fn carried_from(ctx: &Context, id: &str, from: &str) -> Result<String, CliError> {
     if ctx.project.version() != C5Version::V2026 {
         return Err(CliError::usage(
-            format!("--from-2020 carries an attestation into a C5:2026 engagement, but this is a {} one", ctx.project.version().name()),
+            format!(
+                "--from-2020 carries an attestation into a C5:2026 engagement, but this is a {} one",
+                ctx.project.version().name()
+            ),
             "run it on the C5:2026 store (`testat init --c5 2026` creates one)",
         ));
     }

@@ -34,10 +34,8 @@ pub fn run(ctx: &Context, command: &CatalogCommand) -> Result<ExitStatus, CliErr
                 .iter()
                 .filter(|r| match version {
                     C5Version::V2020 => r.spec.criteria.contains(&criterion.id),
-                    C5Version::V2026 => {
-                        testat_project::criteria_2026_of(&r.spec.criteria_2026)
-                            .contains(&criterion.id)
-                    }
+                    C5Version::V2026 => testat_project::criteria_2026_of(&r.spec.criteria_2026)
+                        .contains(&criterion.id),
                 })
                 .collect();
             let text = match args.format {
@@ -249,7 +247,11 @@ fn show_text(
     );
     out.push_str(&wrap(&c.summary, TEXT_WIDTH, "  "));
     if !c.subcriteria.is_empty() {
-        let _ = writeln!(out, "\n{}", styled(HEADING, "Sub-criteria (Testat's labels)"));
+        let _ = writeln!(
+            out,
+            "\n{}",
+            styled(HEADING, "Sub-criteria (Testat's labels)")
+        );
         for sub in &c.subcriteria {
             let _ = writeln!(
                 out,

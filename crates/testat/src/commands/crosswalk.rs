@@ -102,7 +102,10 @@ fn table(rows: &[Row<'_>]) -> String {
     let _ = writeln!(
         out,
         "{}",
-        styled(DIM, &format!("{:<7} {:<9} {:<7} reason", "C5:2020", "relation", "C5:2026"))
+        styled(
+            DIM,
+            &format!("{:<7} {:<9} {:<7} reason", "C5:2020", "relation", "C5:2026")
+        )
     );
     for r in rows {
         let _ = writeln!(

@@ -16,9 +16,8 @@ pub fn run(ctx: &Context, args: &TransitionArgs) -> Result<ExitStatus, CliError>
             "use --to 2026",
         ));
     }
-    let transition = ctx.with_store(async |store| {
-        Ok(ctx.project.transition(store, args.first_period).await?)
-    })?;
+    let transition =
+        ctx.with_store(async |store| Ok(ctx.project.transition(store, args.first_period).await?))?;
     let text = match args.format {
         TransitionFormat::Md => testat_report::render_transition_markdown(&transition),
         TransitionFormat::Html => testat_report::render_transition_html(&transition)

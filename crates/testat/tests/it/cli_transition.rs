@@ -31,7 +31,10 @@ fn criterion<'a>(doc: &'a Value, id: &str) -> &'a Value {
 /// The sub-criteria of a C5:2026 criterion, as `catalog show` lists them.
 fn subcriteria(id: &str) -> Vec<String> {
     let elsewhere = tempfile::tempdir().unwrap();
-    let output = ok(elsewhere.path(), &["--c5", "2026", "catalog", "show", id, "-f", "json"]);
+    let output = ok(
+        elsewhere.path(),
+        &["--c5", "2026", "catalog", "show", id, "-f", "json"],
+    );
     let doc: Value = serde_json::from_slice(&output.stdout).unwrap();
     doc["criterion"]["subcriteria"]
         .as_array()
@@ -69,12 +72,30 @@ fn transition_lists_what_carries_over_and_what_is_missing() {
     ] {
         ok(
             d,
-            &["evidence", "add", "--criterion", criterion, "--note", note, "--valid-until", until],
+            &[
+                "evidence",
+                "add",
+                "--criterion",
+                criterion,
+                "--note",
+                note,
+                "--valid-until",
+                until,
+            ],
         );
     }
     ok(
         d,
-        &["attest", "OIS-01", "--status", "implemented", "--statement", "ISMS runs", "--owner", "ciso"],
+        &[
+            "attest",
+            "OIS-01",
+            "--status",
+            "implemented",
+            "--statement",
+            "ISMS runs",
+            "--owner",
+            "ciso",
+        ],
     );
 
     let output = ok(d, &["transition", "--to", "2026", "--format", "json"]);
@@ -164,7 +185,8 @@ fn transition_lists_what_carries_over_and_what_is_missing() {
     );
     assert!(md.contains("| CRY Cryptography"), "{md}");
     assert!(md.contains("missing: new in C5:2026"));
-    let html = String::from_utf8(ok(d, &["transition", "--to", "2026", "-f", "html"]).stdout).unwrap();
+    let html =
+        String::from_utf8(ok(d, &["transition", "--to", "2026", "-f", "html"]).stdout).unwrap();
     assert!(html.contains("<section id=\"CRY-03\">") && html.contains("OUR-CRYPTO-REVIEW"));
 
     // Nothing was changed: the store is still C5:2020, and a C5:2026 store refuses.
@@ -186,12 +208,23 @@ fn carrying_an_attestation_over_is_explicit_and_audited() {
     let output = ok(
         d,
         &[
-            "attest", "IAM-01", "--from-2020", "idm-01", "--status", "implemented",
-            "--statement", "Access policy carried over", "--owner", "ciso",
+            "attest",
+            "IAM-01",
+            "--from-2020",
+            "idm-01",
+            "--status",
+            "implemented",
+            "--statement",
+            "Access policy carried over",
+            "--owner",
+            "ciso",
         ],
     );
     let text = String::from_utf8_lossy(&output.stdout);
-    assert!(text.contains("IAM-01 is implemented (carried over from C5:2020 IDM-01)"), "{text}");
+    assert!(
+        text.contains("IAM-01 is implemented (carried over from C5:2020 IDM-01)"),
+        "{text}"
+    );
     // The audit log names both criteria.
     let db = d.join(".testat/testat.db");
     let rows = std::process::Command::new("sqlite3")
@@ -212,20 +245,39 @@ fn carrying_an_attestation_over_is_explicit_and_audited() {
     // Not a counterpart, and not into a C5:2020 store.
     let output = in_dir(d, NOW, "alice")
         .args([
-            "attest", "IAM-01", "--from-2020", "CRY-01", "--status", "implemented",
-            "--statement", "x", "--owner", "y",
+            "attest",
+            "IAM-01",
+            "--from-2020",
+            "CRY-01",
+            "--status",
+            "implemented",
+            "--statement",
+            "x",
+            "--owner",
+            "y",
         ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let e = String::from_utf8_lossy(&output.stderr);
-    assert!(e.contains("C5:2020 CRY-01 is not a counterpart of C5:2026 IAM-01") && e.contains("IDM-01"), "{e}");
+    assert!(
+        e.contains("C5:2020 CRY-01 is not a counterpart of C5:2026 IAM-01") && e.contains("IDM-01"),
+        "{e}"
+    );
     let old = tempfile::tempdir().unwrap();
     ok(old.path(), &["init"]);
     let output = in_dir(old.path(), NOW, "alice")
         .args([
-            "attest", "OIS-01", "--from-2020", "OIS-01", "--status", "implemented",
-            "--statement", "x", "--owner", "y",
+            "attest",
+            "OIS-01",
+            "--from-2020",
+            "OIS-01",
+            "--status",
+            "implemented",
+            "--statement",
+            "x",
+            "--owner",
+            "y",
         ])
         .output()
         .unwrap();

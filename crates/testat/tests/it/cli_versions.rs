@@ -103,21 +103,37 @@ fn catalog_list_under_c5_2026_matches_the_reference() {
         .args(["catalog", "list", "-f", "json"])
         .output()
         .unwrap();
-    assert_eq!(json(&output.stdout)["criteria"].as_array().unwrap().len(), 121);
+    assert_eq!(
+        json(&output.stdout)["criteria"].as_array().unwrap().len(),
+        121
+    );
 }
 
 #[test]
 fn the_environment_and_the_settings_file_choose_the_version_and_the_flag_wins() {
     let dir = tempfile::tempdir().unwrap();
     let count = |cmd: &mut assert_cmd::Command| {
-        let output = cmd.args(["catalog", "list", "-f", "json"]).output().unwrap();
+        let output = cmd
+            .args(["catalog", "list", "-f", "json"])
+            .output()
+            .unwrap();
         assert!(output.status.success(), "{}", stderr(&output));
         json(&output.stdout)["criteria"].as_array().unwrap().len()
     };
-    assert_eq!(count(in_dir(dir.path(), NOW, "t").env("TESTAT_C5", "2026")), 174);
-    std::fs::write(dir.path().join("testat.toml"), "[catalog]\nversion = 2026\n").unwrap();
+    assert_eq!(
+        count(in_dir(dir.path(), NOW, "t").env("TESTAT_C5", "2026")),
+        174
+    );
+    std::fs::write(
+        dir.path().join("testat.toml"),
+        "[catalog]\nversion = 2026\n",
+    )
+    .unwrap();
     assert_eq!(count(&mut in_dir(dir.path(), NOW, "t")), 174);
-    assert_eq!(count(in_dir(dir.path(), NOW, "t").env("TESTAT_C5", "2020")), 121);
+    assert_eq!(
+        count(in_dir(dir.path(), NOW, "t").env("TESTAT_C5", "2020")),
+        121
+    );
     assert_eq!(
         count(
             in_dir(dir.path(), NOW, "t")
@@ -133,9 +149,16 @@ fn the_environment_and_the_settings_file_choose_the_version_and_the_flag_wins() 
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("TESTAT_C5"), "{}", stderr(&output));
-    let output = testat().args(["--c5", "2021", "catalog", "list"]).output().unwrap();
+    let output = testat()
+        .args(["--c5", "2021", "catalog", "list"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("use 2020 or 2026"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("use 2020 or 2026"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 /// Creates a store in `dir` with `args` after `init`.
@@ -158,8 +181,14 @@ fn the_store_keeps_its_version_and_refuses_another() {
         .args(["catalog", "list", "-f", "json"])
         .output()
         .unwrap();
-    assert_eq!(json(&output.stdout)["criteria"].as_array().unwrap().len(), 174);
-    let output = in_dir(d, NOW, "t").args(["status", "-f", "json"]).output().unwrap();
+    assert_eq!(
+        json(&output.stdout)["criteria"].as_array().unwrap().len(),
+        174
+    );
+    let output = in_dir(d, NOW, "t")
+        .args(["status", "-f", "json"])
+        .output()
+        .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     let status = json(&output.stdout);
     assert_eq!(status["criteria"].as_array().unwrap().len(), 174);
@@ -171,7 +200,15 @@ fn the_store_keeps_its_version_and_refuses_another() {
     assert!(output.status.success(), "{}", stderr(&output));
     for command in [
         vec!["--c5", "2020", "status"],
-        vec!["--c5", "2020", "assess", "--type", "1", "--at", "2027-05-01"],
+        vec![
+            "--c5",
+            "2020",
+            "assess",
+            "--type",
+            "1",
+            "--at",
+            "2027-05-01",
+        ],
         vec!["--c5", "2020", "catalog", "list"],
     ] {
         let output = in_dir(d, NOW, "t").args(&command).output().unwrap();
@@ -190,7 +227,11 @@ fn the_store_keeps_its_version_and_refuses_another() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("TESTAT_C5 asks for C5:2020"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("TESTAT_C5 asks for C5:2020"),
+        "{}",
+        stderr(&output)
+    );
 
     // A store created without a version is a C5:2020 store.
     let old = tempfile::tempdir().unwrap();
@@ -201,7 +242,8 @@ fn the_store_keeps_its_version_and_refuses_another() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        stderr(&output).contains("this store is a C5:2020 engagement, but the command line asks for C5:2026"),
+        stderr(&output)
+            .contains("this store is a C5:2020 engagement, but the command line asks for C5:2026"),
         "{}",
         stderr(&output)
     );
@@ -215,15 +257,36 @@ fn c5_2020_reports_from_june_2027_are_refused_with_what_to_do() {
     let run = |args: &[&str]| in_dir(d, NOW, "t").args(args).output().unwrap();
     let mut refusals = BTreeMap::new();
     for (name, args) in [
-        ("type 1 on the day", vec!["assess", "--type", "1", "--at", "2027-06-01"]),
+        (
+            "type 1 on the day",
+            vec!["assess", "--type", "1", "--at", "2027-06-01"],
+        ),
         ("type 1 today", vec!["assess", "--type", "1"]),
         (
             "type 2 from the day",
-            vec!["assess", "--type", "2", "--from", "2027-06-01", "--to", "2027-08-31"],
+            vec![
+                "assess",
+                "--type",
+                "2",
+                "--from",
+                "2027-06-01",
+                "--to",
+                "2027-08-31",
+            ],
         ),
         (
             "report type 2",
-            vec!["report", "--type", "2", "--from", "2027-07-01", "--to", "2027-08-31", "--format", "json"],
+            vec![
+                "report",
+                "--type",
+                "2",
+                "--from",
+                "2027-07-01",
+                "--to",
+                "2027-08-31",
+                "--format",
+                "json",
+            ],
         ),
     ] {
         let output = run(&args);
@@ -249,17 +312,47 @@ fn c5_2020_reports_from_june_2027_are_refused_with_what_to_do() {
     }
     // The day before, and a period that starts before it, are still C5:2020's.
     for args in [
-        vec!["assess", "--type", "1", "--at", "2027-05-31", "--format", "json"],
-        vec!["assess", "--type", "2", "--from", "2026-06-01", "--to", "2027-07-31", "--format", "json"],
+        vec![
+            "assess",
+            "--type",
+            "1",
+            "--at",
+            "2027-05-31",
+            "--format",
+            "json",
+        ],
+        vec![
+            "assess",
+            "--type",
+            "2",
+            "--from",
+            "2026-06-01",
+            "--to",
+            "2027-07-31",
+            "--format",
+            "json",
+        ],
     ] {
         let output = run(&args);
-        assert!(output.status.code() != Some(2), "{args:?}: {}", stderr(&output));
+        assert!(
+            output.status.code() != Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
     }
     // A C5:2026 store makes them.
     let new = tempfile::tempdir().unwrap();
     init(new.path(), &["--c5", "2026"]);
     let output = in_dir(new.path(), NOW, "t")
-        .args(["assess", "--type", "1", "--at", "2027-06-01", "--format", "json"])
+        .args([
+            "assess",
+            "--type",
+            "1",
+            "--at",
+            "2027-06-01",
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
     assert!(output.status.code() != Some(2), "{}", stderr(&output));
@@ -291,7 +384,11 @@ fn reports_written_with_out_get_the_mode_of_a_new_file() {
             .status()
             .unwrap();
         assert!(status.success(), "umask {umask}");
-        let found = std::fs::metadata(d.join(&name)).unwrap().permissions().mode() & 0o777;
+        let found = std::fs::metadata(d.join(&name))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
         assert_eq!(found, mode, "umask {umask}: {found:o}");
     }
 }
@@ -314,21 +411,51 @@ fn the_crosswalk_is_shown_both_ways_in_three_formats() {
 
     // IDM-01 is a 2020 ID: its pairs lead to IAM-01. IAM-01 is a 2026 ID: back to IDM-01.
     let from_old = json(run(&["catalog", "crosswalk", "idm-01", "-f", "json"]).as_bytes());
-    assert!(from_old["pairs"].as_array().unwrap().iter().all(|p| p["c5_2020"] == "IDM-01"));
-    assert!(from_old["pairs"].as_array().unwrap().iter().any(|p| p["c5_2026"] == "IAM-01"));
+    assert!(
+        from_old["pairs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["c5_2020"] == "IDM-01")
+    );
+    assert!(
+        from_old["pairs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["c5_2026"] == "IAM-01")
+    );
     let from_new = json(run(&["catalog", "crosswalk", "IAM-01", "-f", "json"]).as_bytes());
-    assert!(from_new["pairs"].as_array().unwrap().iter().all(|p| p["c5_2026"] == "IAM-01"));
+    assert!(
+        from_new["pairs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["c5_2026"] == "IAM-01")
+    );
     // CRY-01 is in both: pairs of either side.
     let both = json(run(&["catalog", "crosswalk", "CRY-01", "-f", "json"]).as_bytes());
     let both = both["pairs"].as_array().unwrap();
-    assert!(both.iter().any(|p| p["c5_2020"] == "CRY-01" && p["c5_2026"] == "CRY-11"));
-    assert!(both.iter().all(|p| p["c5_2020"] == "CRY-01" || p["c5_2026"] == "CRY-01"));
+    assert!(
+        both.iter()
+            .any(|p| p["c5_2020"] == "CRY-01" && p["c5_2026"] == "CRY-11")
+    );
+    assert!(
+        both.iter()
+            .all(|p| p["c5_2020"] == "CRY-01" || p["c5_2026"] == "CRY-01")
+    );
 
     let csv = run(&["catalog", "crosswalk", "IAM-01", "-f", "csv"]);
-    assert!(csv.starts_with("c5_2020,title_2020,relation,c5_2026,title_2026,reason\n"), "{csv}");
+    assert!(
+        csv.starts_with("c5_2020,title_2020,relation,c5_2026,title_2026,reason\n"),
+        "{csv}"
+    );
     assert!(csv.contains("IDM-01,"), "{csv}");
     let table = run(&["catalog", "crosswalk", "GC-02"]);
-    assert!(table.contains("new") && table.contains("GC-02") && table.contains("1 pairs"), "{table}");
+    assert!(
+        table.contains("new") && table.contains("GC-02") && table.contains("1 pairs"),
+        "{table}"
+    );
 
     let output = in_dir(dir.path(), NOW, "t")
         .args(["catalog", "crosswalk", "XYZ-01"])
@@ -352,7 +479,11 @@ fn rules_coverage_under_c5_2026_counts_rules_and_evidence_only() {
     assert_eq!(criteria.len(), 174);
     for c in criteria {
         let by_rules = !c["rules"].as_array().unwrap().is_empty();
-        assert_eq!(c["covered_by"], if by_rules { "rules" } else { "evidence" }, "{c}");
+        assert_eq!(
+            c["covered_by"],
+            if by_rules { "rules" } else { "evidence" },
+            "{c}"
+        );
         for sub in c["subcriteria"].as_array().unwrap() {
             assert!(sub.as_str().unwrap().starts_with(c["id"].as_str().unwrap()));
         }
@@ -362,5 +493,8 @@ fn rules_coverage_under_c5_2026_counts_rules_and_evidence_only() {
         .output()
         .unwrap();
     let text = String::from_utf8(text.stdout).unwrap();
-    assert!(text.contains("C5:2026: ") && text.contains("only by evidence or attestation"), "{text}");
+    assert!(
+        text.contains("C5:2026: ") && text.contains("only by evidence or attestation"),
+        "{text}"
+    );
 }
