@@ -498,3 +498,86 @@ fn rules_coverage_under_c5_2026_counts_rules_and_evidence_only() {
         "{text}"
     );
 }
+
+#[test]
+fn reports_and_the_handout_of_a_c5_2026_engagement_follow_its_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    init(d, &["--c5", "2026"]);
+    // Something partly met, so that the POA&M has an item.
+    let output = in_dir(d, "2027-05-01T09:00:00Z", "alice")
+        .args([
+            "attest",
+            "IAM-01",
+            "--status",
+            "partial",
+            "--statement",
+            "Reviews started",
+            "--owner",
+            "ciso",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let out = tempfile::tempdir().unwrap();
+    let pdftotext = testat_test_support::tool_available(
+        "pdftotext",
+        "the PDF part of the C5:2026 report test",
+        "apt-get install poppler-utils",
+    );
+    for (format, extension, validator) in [
+        ("oscal", "oscal.json", Some("oscal-ar")),
+        ("oscal-poam", "poam.json", Some("oscal-poam")),
+        ("html", "html", Some("html")),
+        ("json", "json", Some("assessment-json")),
+        ("md", "md", None),
+        ("pdf", "pdf", None),
+    ] {
+        if format == "pdf" && !pdftotext {
+            continue;
+        }
+        let file = out.path().join(format!("report.{extension}"));
+        let output = in_dir(d, NOW, "t")
+            .args([
+                "report",
+                "--type",
+                "1",
+                "--at",
+                "2027-06-01",
+                "--format",
+                format,
+                "--out",
+            ])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{format}: {}", stderr(&output));
+        if let Some(kind) = validator {
+            drop(testat_test_support::validate(kind, &file));
+        }
+        let text = if format == "pdf" {
+            let o = std::process::Command::new("pdftotext")
+                .arg(&file)
+                .arg("-")
+                .output()
+                .unwrap();
+            String::from_utf8_lossy(&o.stdout).into_owned()
+        } else {
+            std::fs::read_to_string(&file).unwrap()
+        };
+        assert!(text.contains("C5:2026"), "{format}");
+        if format != "oscal-poam" {
+            assert!(text.contains("GC-01") || text.contains("gc-01"), "{format}");
+        }
+    }
+    let output = in_dir(d, NOW, "t")
+        .args(["report", "customer", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("C5:2026") && !text.contains("C5:2020"),
+        "{text}"
+    );
+}
