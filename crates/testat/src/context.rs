@@ -69,6 +69,7 @@ fn follows_store_version(command: &Command) -> bool {
         Command::Catalog(_)
             | Command::Rules(_)
             | Command::Attest(_)
+            | Command::Evidence(_)
             | Command::Status(_)
             | Command::Assess(_)
             | Command::Report(_)

@@ -504,6 +504,19 @@ fn reports_and_the_handout_of_a_c5_2026_engagement_follow_its_version() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     init(d, &["--c5", "2026"]);
+    // Evidence names criteria of the engagement's version.
+    let output = in_dir(d, "2027-05-01T09:00:00Z", "alice")
+        .args([
+            "evidence",
+            "add",
+            "--criterion",
+            "GC-01",
+            "--note",
+            "locations statement",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
     // Something partly met, so that the POA&M has an item.
     let output = in_dir(d, "2027-05-01T09:00:00Z", "alice")
         .args([
