@@ -155,3 +155,38 @@ fn rule_parameters_and_the_account_baseline_come_from_the_file_and_flags() {
     assert_eq!(cwl["allow_unlimited"], serde_json::json!(false));
     assert_eq!(settings.scan.settings_file, PathBuf::from(SETTINGS_FILE));
 }
+
+#[test]
+fn the_store_version_settles_what_the_settings_leave_open_and_refuses_a_mismatch() {
+    use crate::Project;
+    let tmp = tempfile::tempdir().unwrap();
+    let open =
+        Settings::resolve(tmp.path(), &Overrides::default(), &Environment::default()).unwrap();
+    // A store that recorded no version (created before versions were recorded) is C5:2020.
+    let mut project = Project::new(open.clone());
+    project.settle_version(None).unwrap();
+    assert_eq!(project.version(), C5Version::V2020);
+    project.settle_version(Some(C5Version::V2026)).unwrap();
+    assert_eq!(project.version(), C5Version::V2026);
+    assert_eq!(project.catalog().criteria.len(), 174);
+
+    let asked = Overrides {
+        c5: Some(C5Version::V2026),
+        ..Overrides::default()
+    };
+    let named = Settings::resolve(tmp.path(), &asked, &Environment::default()).unwrap();
+    let mut project = Project::new(named);
+    let e = project.settle_version(None).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            ProjectError::VersionMismatch {
+                store: C5Version::V2020,
+                asked: C5Version::V2026,
+                by: VersionSource::Flag
+            }
+        ),
+        "{e}"
+    );
+    project.settle_version(Some(C5Version::V2026)).unwrap();
+}

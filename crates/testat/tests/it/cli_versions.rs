@@ -233,7 +233,7 @@ fn the_store_keeps_its_version_and_refuses_another() {
         stderr(&output)
     );
 
-    // A store created without a version is a C5:2020 store.
+    // A store created without --c5 is a C5:2020 store.
     let old = tempfile::tempdir().unwrap();
     init(old.path(), &[]);
     let output = in_dir(old.path(), NOW, "t")
