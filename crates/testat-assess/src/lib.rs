@@ -47,6 +47,7 @@ mod handout;
 mod model;
 mod period;
 mod service;
+mod transition;
 
 pub use assessment::{
     AssessmentInputs, PeriodInputs, RuleInfo, apply_scope, build_assessment, day_bounds,
@@ -61,6 +62,10 @@ pub use model::*;
 pub use service::{
     DEPLOYMENT_MODELS, LOCATION_PURPOSES, Location, OutOfScope, SERVICE_MODELS, SUBSERVICE_METHODS,
     ScopedOut, Service, ServiceDescription, ServiceError, Subservice,
+};
+pub use transition::{
+    CarriedAttestation, CarriedEvidence, Counterpart, Transition, TransitionCriterion,
+    TransitionDomain, TransitionInputs, transition,
 };
 
 /// How many failing resources one reason names; the rest are counted.

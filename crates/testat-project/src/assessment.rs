@@ -9,12 +9,20 @@ use testat_assess::{
     Assessment, AssessmentInputs, AssessmentKind, CriterionStatus, PeriodInputs, RuleInfo,
     ScopedOut, build_assessment,
 };
+use testat_catalog::C5Version;
 use testat_store::Store;
 
 use crate::Project;
 use crate::error::{AssessmentError, ProjectError};
 use crate::gather::{gather_histories, gather_snapshot};
 use crate::scan::TOOL_VERSION;
+
+/// The first day on which C5:2026 is required: Type 1 reports dated on or after it,
+/// and Type 2 periods starting on or after it, must use C5:2026.
+pub const C5_2026_REQUIRED: NaiveDate = match NaiveDate::from_ymd_opt(2027, 6, 1) {
+    Some(day) => day,
+    None => NaiveDate::MIN,
+};
 
 /// The status of every criterion today.
 #[derive(Debug, Clone, Serialize)]
@@ -79,7 +87,7 @@ impl Project {
         Ok(StatusJob {
             project: self,
             scope: self.settings().scope(self.catalog())?,
-            rules: RuleInfo::of(&self.rules()?),
+            rules: self.rule_infos()?,
         })
     }
 
@@ -100,6 +108,12 @@ impl Project {
                 if at > today {
                     return Err(AssessmentError::DateInFuture { at, today });
                 }
+                if self.version() == C5Version::V2020 && at >= C5_2026_REQUIRED {
+                    return Err(AssessmentError::Type1Needs2026 {
+                        at,
+                        cutoff: C5_2026_REQUIRED,
+                    });
+                }
                 Ok(AssessmentKind::Type1 { at })
             }
             AssessmentRequest::Type2 { from, to, .. } => {
@@ -108,6 +122,12 @@ impl Project {
                 }
                 if to > today {
                     return Err(AssessmentError::PeriodNotOver { to, today });
+                }
+                if self.version() == C5Version::V2020 && from >= C5_2026_REQUIRED {
+                    return Err(AssessmentError::Type2Needs2026 {
+                        from,
+                        cutoff: C5_2026_REQUIRED,
+                    });
                 }
                 Ok(AssessmentKind::Type2 { from, to })
             }
@@ -125,7 +145,7 @@ impl Project {
             kind: self.assessment_kind(request)?,
             scope: self.settings().scope(self.catalog())?,
             max_gap: self.settings().max_scan_gap()?,
-            rules: RuleInfo::of(&self.rules()?),
+            rules: self.rule_infos()?,
         })
     }
 

@@ -4,9 +4,11 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use testat_catalog::CatalogError;
+use testat_catalog::{C5Version, CatalogError};
 use testat_rules::RuleError;
 use testat_store::StoreError;
+
+use crate::settings::VersionSource;
 
 /// Anything that stops a job.
 #[derive(Debug, thiserror::Error)]
@@ -84,6 +86,27 @@ pub enum ProjectError {
     /// The store refused or failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+
+    /// A transition asked of a store that is not a C5:2020 engagement.
+    #[error("the store is a {} engagement; a transition to C5:2026 starts from a C5:2020 store", .version.name())]
+    NotA2020Store {
+        /// The store's version.
+        version: C5Version,
+    },
+
+    /// The settings name a C5 version the store does not use.
+    #[error(
+        "this store is a {} engagement, but {} asks for {}; one engagement uses one C5 version",
+        .store.name(), .by.describe(), .asked.name()
+    )]
+    VersionMismatch {
+        /// The store's version.
+        store: C5Version,
+        /// The version asked for.
+        asked: C5Version,
+        /// Who asked.
+        by: VersionSource,
+    },
 }
 
 /// A Type 1 date or Type 2 period that cannot be assessed.
@@ -104,6 +127,26 @@ pub enum AssessmentError {
         from: NaiveDate,
         /// Last day.
         to: NaiveDate,
+    },
+    /// A C5:2020 Type 1 dated on or after the day C5:2026 becomes required.
+    #[error(
+        "a C5:2020 Type 1 report dated {at} cannot be made: reports dated on or after {cutoff} must use C5:2026"
+    )]
+    Type1Needs2026 {
+        /// The date asked for.
+        at: NaiveDate,
+        /// The first day C5:2026 is required.
+        cutoff: NaiveDate,
+    },
+    /// A C5:2020 Type 2 period starting on or after the day C5:2026 becomes required.
+    #[error(
+        "a C5:2020 Type 2 period starting {from} cannot be assessed: periods starting on or after {cutoff} must use C5:2026"
+    )]
+    Type2Needs2026 {
+        /// First day of the period.
+        from: NaiveDate,
+        /// The first day C5:2026 is required.
+        cutoff: NaiveDate,
     },
     /// A period that ends after today.
     #[error("the period ends {to}, after today ({today})")]

@@ -10,6 +10,7 @@
 //! | Type 1 / Type 2 assessment | [`Project::assess`] (the period is checked by [`Project::assessment_kind`]) |
 //! | customer handout | [`Project::customer_handout`] |
 //! | what falls due in the register | [`Project::inquiries_due`] |
+//! | the move from C5:2020 to C5:2026 | [`Project::transition`] |
 //!
 //! Settings come from flags ([`Overrides`]), the environment ([`Environment`]),
 //! `testat.toml` and the defaults, merged by [`Settings::resolve`]; the precedence is
@@ -43,40 +44,77 @@ mod gather;
 mod rules;
 mod scan;
 pub mod settings;
+mod transition;
 
 use std::path::PathBuf;
 
-use testat_assess::CustomerHandout;
-use testat_catalog::{Catalog, ExternalCatalog};
+use std::collections::BTreeMap;
+
+use testat_assess::{CustomerHandout, RuleInfo};
+use testat_catalog::{C5Version, Catalog, ExternalCatalog};
 use testat_inquiry::Due;
 use testat_records::Exception;
 use testat_rules::RuleSet;
 use testat_store::{Location, Stamp, Store};
 
 pub use assessment::{
-    AssessmentJob, AssessmentPhase, AssessmentRequest, SampleRequest, StatusJob, StatusReport,
+    AssessmentJob, AssessmentPhase, AssessmentRequest, C5_2026_REQUIRED, SampleRequest, StatusJob,
+    StatusReport,
 };
 pub use clock::Clock;
 pub use error::{AssessmentError, ProjectError};
 pub use gather::{Snapshot, gather_histories, gather_snapshot};
 pub use rules::{load_rules, ruleset_sha256, scan_rules};
 pub use scan::{Phase, Scan, TOOL_VERSION, Verdict, scan};
-pub use settings::{Environment, Overrides, ScanOverrides, ScanSettings, Settings};
+pub use settings::{Environment, Overrides, ScanOverrides, ScanSettings, Settings, VersionSource};
 
 /// A project: its resolved settings and the catalogue it works with.
 #[derive(Debug, Clone)]
 pub struct Project {
     settings: Settings,
+    version: C5Version,
     catalog: &'static Catalog,
 }
 
 impl Project {
-    /// A project with `settings`, on the built-in C5:2020 catalogue.
+    /// A project with `settings`, on the built-in catalogue of the C5 version they
+    /// name (C5:2020 when they name none; [`Project::settle_version`] then follows the
+    /// store's).
     pub fn new(settings: Settings) -> Self {
+        let version = settings.c5.map(|(v, _)| v).unwrap_or_default();
         Self {
             settings,
-            catalog: testat_catalog::builtin(),
+            version,
+            catalog: version.catalog(),
         }
+    }
+
+    /// The C5 version of the engagement.
+    pub fn version(&self) -> C5Version {
+        self.version
+    }
+
+    /// Settles the version with the store's (`None`: a store that recorded none, which
+    /// is a C5:2020 store): a version the settings name must be the store's, so that
+    /// one engagement never mixes versions; when they name none, the store's is used.
+    pub fn settle_version(&mut self, store: Option<C5Version>) -> Result<(), ProjectError> {
+        let store = store.unwrap_or(C5Version::V2020);
+        match self.settings.c5 {
+            Some((asked, by)) if asked != store => {
+                Err(ProjectError::VersionMismatch { store, asked, by })
+            }
+            _ => {
+                self.version = store;
+                self.catalog = store.catalog();
+                Ok(())
+            }
+        }
+    }
+
+    /// Reads the version recorded in `store` and settles it ([`Self::settle_version`]).
+    pub async fn settle_with_store(&mut self, store: &Store) -> Result<(), ProjectError> {
+        let recorded = store_version(store).await?;
+        self.settle_version(recorded)
     }
 
     /// The resolved settings.
@@ -125,6 +163,17 @@ impl Project {
         )?)
     }
 
+    /// Creates the store here, recording the project's C5 version in it.
+    pub async fn init_store(&self) -> Result<testat_store::Initialised, ProjectError> {
+        Ok(testat_store::init_version(
+            &self.settings.dir,
+            self.settings.database.as_deref(),
+            &self.stamp(),
+            self.version.as_str(),
+        )
+        .await?)
+    }
+
     /// Opens (and migrates) the store.
     pub async fn open_store(&self) -> Result<Store, ProjectError> {
         Ok(Store::open(&self.store_location()?).await?)
@@ -133,7 +182,26 @@ impl Project {
     /// The rules of the project: the built-in ones and the settings file's folders
     /// (what status and assessments map findings to criteria with).
     pub fn rules(&self) -> Result<RuleSet, ProjectError> {
-        load_rules(self.catalog, true, &self.settings.scan.rule_dirs)
+        load_rules(
+            testat_catalog::builtin(),
+            true,
+            &self.settings.scan.rule_dirs,
+        )
+    }
+
+    /// The rules by ID with the criteria of the engagement's version they test: their
+    /// C5:2020 criteria, or for C5:2026 the criteria of the sub-criteria they name.
+    pub fn rule_infos(&self) -> Result<BTreeMap<String, RuleInfo>, ProjectError> {
+        let rules = self.rules()?;
+        let mut infos = RuleInfo::of(&rules);
+        if self.version == C5Version::V2026 {
+            for rule in rules.rules() {
+                if let Some(info) = infos.get_mut(rule.id()) {
+                    info.criteria = criteria_2026_of(&rule.spec.criteria_2026);
+                }
+            }
+        }
+        Ok(infos)
     }
 
     /// The exceptions in force: the settings file's, then the store's (not revoked)
@@ -164,7 +232,7 @@ impl Project {
         phase: &mut dyn FnMut(Phase),
     ) -> Result<Scan, ProjectError> {
         scan::scan(
-            self.catalog,
+            testat_catalog::builtin(),
             &self.settings.scan,
             exceptions,
             paths,
@@ -180,7 +248,7 @@ impl Project {
         scan: &Scan,
         scope: &str,
     ) -> Result<i64, ProjectError> {
-        let run = scan.new_run(self.catalog, scope);
+        let run = scan.new_run(testat_catalog::builtin(), scope);
         Ok(store.record_run(&run, &self.stamp()).await?)
     }
 
@@ -202,4 +270,24 @@ impl Project {
         let records = store.inquiries().await?;
         Ok(testat_inquiry::due(&records, self.clock().today(), days))
     }
+}
+
+/// The C5 version recorded in `store` (`None` for a store that recorded none).
+pub async fn store_version(store: &Store) -> Result<Option<C5Version>, ProjectError> {
+    match store.c5_version().await? {
+        None => Ok(None),
+        Some(text) => Ok(Some(text.parse::<C5Version>()?)),
+    }
+}
+
+/// The C5:2026 criteria of a rule's `criteria_2026` entries: a sub-criterion counts
+/// for its criterion. Sorted, without repeats.
+pub fn criteria_2026_of(entries: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = entries
+        .iter()
+        .map(|id| id.split('.').next().unwrap_or(id).to_owned())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }

@@ -24,6 +24,7 @@ mod reference;
 mod sarif;
 mod summary;
 mod text;
+mod transition;
 mod transparency;
 
 use chrono::{DateTime, Utc};
@@ -36,6 +37,7 @@ pub use crate::error::ReportError;
 pub use crate::json::SCHEMA_VERSION;
 pub use crate::reference::rules_reference;
 pub use crate::summary::{Counts, CriterionSummary, DomainSummary, Summary, summary};
+pub use crate::transition::{render_transition_html, render_transition_markdown};
 pub use crate::transparency::{render_transparency_html, render_transparency_markdown};
 
 /// Everything one scan produced, as the renderers see it.

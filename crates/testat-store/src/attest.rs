@@ -94,6 +94,27 @@ impl RevocationRow {
 impl Store {
     /// Records an attestation (never replacing earlier ones). Returns its ID.
     pub async fn attest(&self, new: &NewAttestation, stamp: &Stamp) -> Result<i64> {
+        self.attest_from(new, None, stamp).await
+    }
+
+    /// Records an attestation of a C5:2026 criterion carried over from the C5:2020
+    /// criterion `from_2020`: the attestation as [`Store::attest`] records it, and in
+    /// the same transaction an `attest.carry` audit event that names both criteria.
+    pub async fn attest_carried(
+        &self,
+        new: &NewAttestation,
+        from_2020: &str,
+        stamp: &Stamp,
+    ) -> Result<i64> {
+        self.attest_from(new, Some(from_2020), stamp).await
+    }
+
+    async fn attest_from(
+        &self,
+        new: &NewAttestation,
+        from_2020: Option<&str>,
+        stamp: &Stamp,
+    ) -> Result<i64> {
         if new.statement.trim().is_empty() || new.owner.trim().is_empty() {
             return Err(StoreError::Incomplete {
                 record: "an attestation",
@@ -117,6 +138,23 @@ impl Store {
         .await
         .map_err(|e| self.err(&e))?;
         let payload = attestation_payload(self, &mut tx, id).await?;
+        if let Some(from) = from_2020 {
+            let carry = serde_json::json!({
+                "attestation": id,
+                "c5_2026": new.criterion,
+                "from_2020": from,
+            })
+            .to_string();
+            audit::append(
+                self,
+                &mut tx,
+                stamp,
+                "attest.carry",
+                &format!("carry-over C5:2020 {from} to C5:2026 {}", new.criterion),
+                &carry,
+            )
+            .await?;
+        }
         audit::append_and_commit(
             self,
             tx,

@@ -255,6 +255,17 @@ pub struct Initialised {
 /// pair) and records the first audit event. With `database_url`, the settings name
 /// that database instead of a SQLite file.
 pub async fn init(dir: &Path, database_url: Option<&str>, stamp: &Stamp) -> Result<Initialised> {
+    init_version(dir, database_url, stamp, "2020").await
+}
+
+/// [`init`], recording `c5_version` (`2020` or `2026`) as the C5 version of the
+/// engagement: in the store's meta data and in the audit event of the creation.
+pub async fn init_version(
+    dir: &Path,
+    database_url: Option<&str>,
+    stamp: &Stamp,
+    c5_version: &str,
+) -> Result<Initialised> {
     let root = dir.join(STORE_DIR);
     if root.exists() {
         return Err(StoreError::AlreadyExists { path: root });
@@ -291,9 +302,16 @@ pub async fn init(dir: &Path, database_url: Option<&str>, stamp: &Stamp) -> Resu
         "schema_version": crate::SCHEMA_VERSION,
         "public_key": keys.public_hex(),
         "tool_version": env!("CARGO_PKG_VERSION"),
+        "c5_version": c5_version,
     })
     .to_string();
     let mut tx = store.begin_write().await?;
+    sqlx::query("INSERT INTO store_meta (key, value) VALUES ($1, $2)")
+        .bind(crate::C5_VERSION_KEY)
+        .bind(c5_version)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| store.err(&e))?;
     audit::append(&store, &mut tx, stamp, "store.init", "store", &payload).await?;
     store.commit(tx).await?;
     store.close().await;

@@ -28,7 +28,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyPool, Executor, Row, Transaction};
 
 pub use anchor::{ANCHOR_FORMAT, Anchor, AnchorCheck, anchor_message};
 pub use audit::AuditEvent;
@@ -43,7 +43,7 @@ pub use evidence::{NewEvidence, sanitise_name};
 pub use keys::{KeyPair, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, load_public_key};
 pub use layout::{
     CONFIG_FILE, DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_MAX_EVIDENCE_SIZE, Initialised, Location,
-    STORE_DIR, init, redact_url,
+    STORE_DIR, init, init_version, redact_url,
 };
 pub use runs::{
     CriterionCounts, CriterionFailure, FindingChange, NewRun, Run, RunFinding, RunInput,
@@ -147,6 +147,19 @@ impl Store {
         schema::current_version(self).await
     }
 
+    /// The C5 version recorded when the store was created (`2020`, `2026`); `None`
+    /// for a store created before versions were recorded (a C5:2020 store).
+    pub async fn c5_version(&self) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT value FROM store_meta WHERE key = $1")
+            .bind(C5_VERSION_KEY)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(|e| self.err(&e))?;
+        row.map(|r| r.try_get::<String, _>("value"))
+            .transpose()
+            .map_err(|e| self.err(&e))
+    }
+
     /// Closes the connections.
     pub async fn close(self) {
         self.pool.close().await;
@@ -176,6 +189,9 @@ impl Store {
         &self.pool
     }
 }
+
+/// The key of the C5 version in `store_meta`.
+pub(crate) const C5_VERSION_KEY: &str = "c5_version";
 
 /// Microseconds since the epoch, as stored.
 pub(crate) fn micros(t: DateTime<Utc>) -> i64 {

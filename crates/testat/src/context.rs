@@ -30,10 +30,16 @@ impl Context {
             .enable_all()
             .build()
             .map_err(|e| CliError::Render(format!("cannot start the async runtime: {e}")))?;
-        Ok(Self {
-            project: Project::new(settings),
-            runtime,
-        })
+        let mut project = Project::new(settings);
+        if follows_store_version(&cli.command) && project.has_store() {
+            runtime.block_on(async {
+                let store = project.open_store().await?;
+                let settled = project.settle_with_store(&store).await;
+                store.close().await;
+                settled
+            })?;
+        }
+        Ok(Self { project, runtime })
     }
 
     /// Runs `future` to completion.
@@ -53,6 +59,22 @@ impl Context {
             result
         })
     }
+}
+
+/// Whether `command` works with the catalogue version of the engagement, so that the
+/// store's version decides it (and a different one named is refused).
+fn follows_store_version(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Catalog(_)
+            | Command::Rules(_)
+            | Command::Attest(_)
+            | Command::Evidence(_)
+            | Command::Status(_)
+            | Command::Assess(_)
+            | Command::Report(_)
+            | Command::Transition(_)
+    )
 }
 
 /// What the command line says about the settings.
@@ -79,6 +101,7 @@ fn overrides(cli: &Cli) -> Overrides {
         database: global.db.clone(),
         actor: global.actor.clone(),
         catalog: global.catalog.clone(),
+        c5: global.c5,
         server,
         token,
         scan,

@@ -78,6 +78,12 @@ fn project_hint(e: &ProjectError) -> Option<String> {
             "check the rule with `testat rules test DIR`; the format is described in docs/rules.md"
         }
         ProjectError::Store(e) => return store_hint(e),
+        ProjectError::VersionMismatch { store, .. } => {
+            return Some(format!(
+                "leave out --c5 / TESTAT_C5 / [catalog] version (the store says {}); to plan a move to C5:2026 run `testat transition --to 2026`, and start the C5:2026 engagement in its own store (`testat init --c5 2026` in a new folder)",
+                store.name()
+            ));
+        }
         _ => return None,
     };
     Some(hint.into())
@@ -195,6 +201,11 @@ impl From<ProjectError> for CliError {
                 AssessmentError::PeriodNotOver { to, today } => Self::usage(
                     format!("the period ends {to}, after today ({today})"),
                     "assess a period that is over, e.g. --to today's date",
+                ),
+                e @ (AssessmentError::Type1Needs2026 { .. }
+                | AssessmentError::Type2Needs2026 { .. }) => Self::usage(
+                    e.to_string(),
+                    "this store is a C5:2020 engagement; see what the move costs with `testat transition --to 2026`, then assess in a C5:2026 store (`testat init --c5 2026` in a new folder)",
                 ),
             },
             other => Self::Project(other),

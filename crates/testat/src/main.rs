@@ -79,6 +79,7 @@ fn run(cli: &Cli) -> Result<ExitStatus, CliError> {
         Command::Status(args) => commands::status::run(&ctx, args),
         Command::Assess(args) => commands::assess::assess(&ctx, args),
         Command::Report(args) => commands::assess::report(&ctx, args),
+        Command::Transition(args) => commands::transition::run(&ctx, args),
         Command::Serve(args) => commands::serve::run(&ctx, args),
         Command::User(command) => commands::team::user(&ctx, command),
         Command::Token(command) => commands::team::token(&ctx, command),

@@ -76,6 +76,8 @@ pub struct ScanSection {
 pub struct CatalogSection {
     /// External catalogue file (OSCAL JSON or CSV), relative to the file.
     pub external: Option<PathBuf>,
+    /// The C5 version of the engagement (`2020` or `2026`).
+    pub version: Option<testat_catalog::C5Version>,
 }
 
 /// `[assessment]`.

@@ -8,6 +8,7 @@
 //! | store database | `database` | `TESTAT_DATABASE_URL` | | `.testat/` in the working directory |
 //! | actor | `actor` | `TESTAT_ACTOR`, then `USER`, `USERNAME` | | `unknown` |
 //! | external catalogue | `catalog` | `TESTAT_CATALOG` | `[catalog] external` | none |
+//! | C5 version | `c5` | `TESTAT_C5` | `[catalog] version` | the store's, else 2020 |
 //! | clock | | `TESTAT_NOW` (RFC 3339) | | the system clock |
 //! | team server for uploads | `server` | `TESTAT_SERVER` | | none (record locally) |
 //! | its API token | `token` | `TESTAT_TOKEN` | | none |
@@ -26,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::Duration;
 use testat_assess::{ScopedOut, ServiceDescription};
-use testat_catalog::Catalog;
+use testat_catalog::{C5Version, Catalog};
 use testat_records::Exception;
 use testat_rules::Severity;
 
@@ -55,6 +56,8 @@ pub struct Environment {
     pub server: Option<String>,
     /// `TESTAT_TOKEN`: the API token for it.
     pub token: Option<String>,
+    /// `TESTAT_C5`: the C5 version (`2020` or `2026`).
+    pub c5: Option<String>,
 }
 
 impl Environment {
@@ -69,6 +72,7 @@ impl Environment {
             login: var("USER").or_else(|| var("USERNAME")),
             server: var("TESTAT_SERVER"),
             token: var("TESTAT_TOKEN"),
+            c5: var("TESTAT_C5"),
         }
     }
 }
@@ -89,6 +93,8 @@ pub struct Overrides {
     pub server: Option<String>,
     /// Its API token.
     pub token: Option<String>,
+    /// The C5 version of the engagement.
+    pub c5: Option<C5Version>,
     /// Scan settings.
     pub scan: ScanOverrides,
 }
@@ -180,8 +186,33 @@ pub struct Settings {
     pub exceptions: Vec<Exception>,
     /// The service description, not yet checked against a catalogue.
     pub service: ServiceDescription,
+    /// The C5 version the flags, the environment or the settings file name, and
+    /// which of them named it; `None` leaves it to the store (else 2020).
+    pub c5: Option<(C5Version, VersionSource)>,
     /// `[assessment] max_scan_gap`, as written.
     max_scan_gap: Option<String>,
+}
+
+/// Where a configured C5 version comes from, for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionSource {
+    /// The command line (or a server request).
+    Flag,
+    /// `TESTAT_C5`.
+    Environment,
+    /// `[catalog] version` in the settings file.
+    File,
+}
+
+impl VersionSource {
+    /// How messages name it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Flag => "the command line",
+            Self::Environment => "TESTAT_C5",
+            Self::File => "[catalog] version in the settings file",
+        }
+    }
 }
 
 impl Settings {
@@ -235,7 +266,23 @@ impl Settings {
             .or_else(|| env.actor.clone())
             .or_else(|| env.login.clone())
             .unwrap_or_else(|| "unknown".into());
+        let c5 = match (overrides.c5, env.c5.as_deref(), file.catalog.version) {
+            (Some(v), _, _) => Some((v, VersionSource::Flag)),
+            (None, Some(text), _) => Some((
+                text.parse::<C5Version>()
+                    .map_err(|_| ProjectError::Settings {
+                        path: PathBuf::from("TESTAT_C5"),
+                        line: 0,
+                        column: 0,
+                        message: format!("`{text}` is not a C5 version (2020 or 2026)"),
+                    })?,
+                VersionSource::Environment,
+            )),
+            (None, None, Some(v)) => Some((v, VersionSource::File)),
+            (None, None, None) => None,
+        };
         Ok(Self {
+            c5,
             dir: dir.to_owned(),
             database: overrides
                 .database

@@ -18,11 +18,12 @@ fn flags_beat_the_environment_which_beats_the_file_which_beats_the_defaults() {
     assert_eq!(none.actor, "unknown");
     assert_eq!(none.database, None);
     assert_eq!(none.external_catalog, None);
+    assert_eq!(none.c5, None);
     assert_eq!(none.max_scan_gap().unwrap(), Duration::hours(36));
 
     write(
         dir,
-        "[scan]\nfail_on = \"medium\"\nrules = [\"ours\"]\nskip_rules = [\"A\"]\ncriteria = [\"CRY-03\"]\nmax_file_size = 10\n[catalog]\nexternal = \"official.csv\"\n[assessment]\nmax_scan_gap = \"2d\"\n",
+        "[scan]\nfail_on = \"medium\"\nrules = [\"ours\"]\nskip_rules = [\"A\"]\ncriteria = [\"CRY-03\"]\nmax_file_size = 10\n[catalog]\nexternal = \"official.csv\"\nversion = 2026\n[assessment]\nmax_scan_gap = \"2d\"\n",
     );
     let env = Environment {
         database_url: Some("postgres://env".into()),
@@ -32,6 +33,7 @@ fn flags_beat_the_environment_which_beats_the_file_which_beats_the_defaults() {
         login: Some("login".into()),
         server: Some("https://env.example/".into()),
         token: Some("env-token".into()),
+        c5: Some("C5:2020".into()),
     };
     let file_only = Settings::resolve(dir, &Overrides::default(), &Environment::default()).unwrap();
     assert_eq!(file_only.file, Some(PathBuf::from(SETTINGS_FILE)));
@@ -41,12 +43,17 @@ fn flags_beat_the_environment_which_beats_the_file_which_beats_the_defaults() {
     assert_eq!(file_only.scan.max_file_size, 10);
     assert_eq!(file_only.external_catalog, Some(dir.join("official.csv")));
     assert_eq!(file_only.max_scan_gap().unwrap(), Duration::hours(48));
+    assert_eq!(file_only.c5, Some((C5Version::V2026, VersionSource::File)));
 
     let with_env = Settings::resolve(dir, &Overrides::default(), &env).unwrap();
     assert_eq!(with_env.database.as_deref(), Some("postgres://env"));
     assert_eq!(with_env.actor, "env-actor");
     assert_eq!(with_env.external_catalog, Some(dir.join("env.csv")));
     assert_eq!(with_env.clock.today().to_string(), "2026-03-01");
+    assert_eq!(
+        with_env.c5,
+        Some((C5Version::V2020, VersionSource::Environment))
+    );
     assert_eq!(
         with_env.server,
         Some(("https://env.example".into(), Some("env-token".into())))
@@ -59,6 +66,7 @@ fn flags_beat_the_environment_which_beats_the_file_which_beats_the_defaults() {
         catalog: Some(PathBuf::from("flag.csv")),
         server: None,
         token: Some("flag-token".into()),
+        c5: Some(C5Version::V2026),
         scan: ScanOverrides {
             rules: vec![PathBuf::from("more")],
             no_builtin_rules: true,
@@ -84,6 +92,7 @@ fn flags_beat_the_environment_which_beats_the_file_which_beats_the_defaults() {
     assert_eq!(all.scan.skip_rules, ["A", "B"]);
     assert_eq!(all.scan.criteria, ["OPS-12"]);
     assert_eq!(all.scan.max_file_size, 20);
+    assert_eq!(all.c5, Some((C5Version::V2026, VersionSource::Flag)));
 
     let login_only = Environment {
         login: Some("login".into()),
@@ -112,6 +121,16 @@ fn a_named_file_must_exist_and_errors_name_the_place() {
     let s = Settings::resolve(dir, &Overrides::default(), &Environment::default()).unwrap();
     let e = s.max_scan_gap().unwrap_err().to_string();
     assert!(e.contains("[assessment]") && e.contains("`soon`"), "{e}");
+
+    let bad_env = Environment {
+        c5: Some("2023".into()),
+        ..Environment::default()
+    };
+    let e = Settings::resolve(dir, &Overrides::default(), &bad_env).unwrap_err();
+    assert!(
+        e.to_string().contains("TESTAT_C5") && e.to_string().contains("`2023`"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -135,4 +154,39 @@ fn rule_parameters_and_the_account_baseline_come_from_the_file_and_flags() {
     assert_eq!(cwl["min_days"], serde_json::json!(400));
     assert_eq!(cwl["allow_unlimited"], serde_json::json!(false));
     assert_eq!(settings.scan.settings_file, PathBuf::from(SETTINGS_FILE));
+}
+
+#[test]
+fn the_store_version_settles_what_the_settings_leave_open_and_refuses_a_mismatch() {
+    use crate::Project;
+    let tmp = tempfile::tempdir().unwrap();
+    let open =
+        Settings::resolve(tmp.path(), &Overrides::default(), &Environment::default()).unwrap();
+    // A store that recorded no version (created before versions were recorded) is C5:2020.
+    let mut project = Project::new(open.clone());
+    project.settle_version(None).unwrap();
+    assert_eq!(project.version(), C5Version::V2020);
+    project.settle_version(Some(C5Version::V2026)).unwrap();
+    assert_eq!(project.version(), C5Version::V2026);
+    assert_eq!(project.catalog().criteria.len(), 174);
+
+    let asked = Overrides {
+        c5: Some(C5Version::V2026),
+        ..Overrides::default()
+    };
+    let named = Settings::resolve(tmp.path(), &asked, &Environment::default()).unwrap();
+    let mut project = Project::new(named);
+    let e = project.settle_version(None).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            ProjectError::VersionMismatch {
+                store: C5Version::V2020,
+                asked: C5Version::V2026,
+                by: VersionSource::Flag
+            }
+        ),
+        "{e}"
+    );
+    project.settle_version(Some(C5Version::V2026)).unwrap();
 }

@@ -17,6 +17,30 @@ pub enum CatalogCommand {
     Search(SearchArgs),
     /// Export the catalogue in a standard format (OSCAL 1.1 catalog JSON).
     Export(ExportArgs),
+    /// The crosswalk C5:2020 ↔ C5:2026 (Testat's judgement): every pair, or the pairs
+    /// of one criterion, looked up on both sides (`CRY-03` is a criterion of both).
+    Crosswalk(CrosswalkArgs),
+}
+
+/// Arguments of `testat catalog crosswalk`.
+#[derive(Debug, Args)]
+pub struct CrosswalkArgs {
+    /// A C5:2020 or C5:2026 criterion or sub-criterion ID; all pairs when left out.
+    pub id: Option<String>,
+    /// Output format.
+    #[arg(long, short = 'f', default_value = "table")]
+    pub format: CrosswalkFormat,
+}
+
+/// Formats of `catalog crosswalk`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CrosswalkFormat {
+    /// Aligned columns for people.
+    Table,
+    /// A JSON document.
+    Json,
+    /// CSV, one row per pair.
+    Csv,
 }
 
 /// Arguments of `testat catalog list`.

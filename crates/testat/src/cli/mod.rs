@@ -13,7 +13,10 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use assess::{AssessArgs, PeriodArgs, ReportArgs, ReportWhat, StatusArgs};
-pub use catalog::{AutomationArg, CatalogCommand, ExportFormat, ListArgs, ListFormat};
+pub use catalog::{
+    AutomationArg, CatalogCommand, CrosswalkArgs, CrosswalkFormat, ExportFormat, ListArgs,
+    ListFormat,
+};
 pub use inquiry::{InquiryCommand, TransparencyFormat};
 pub use scan::{RulesCommand, ScanArgs, ScanFormatArg, SeverityArg};
 pub use store::{
@@ -59,6 +62,12 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "NAME")]
     pub actor: Option<String>,
 
+    /// The C5 version of the engagement: 2020 or 2026 [env: TESTAT_C5; default: the
+    /// store's, else `[catalog] version` in testat.toml, else 2020]. A store keeps the
+    /// version it was created with; naming another one is an error.
+    #[arg(long, global = true, value_name = "YEAR", value_parser = parse_c5)]
+    pub c5: Option<testat_catalog::C5Version>,
+
     /// When to use colours: `auto` uses them only on a terminal and honours NO_COLOR.
     #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
     pub color: ColorWhen,
@@ -67,7 +76,8 @@ pub struct GlobalArgs {
 /// The top-level commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Browse the C5:2020 catalogue: list, show, search and export criteria.
+    /// Browse the C5 catalogue (C5:2020, or C5:2026 with `--c5 2026`): list, show,
+    /// search and export criteria, and the crosswalk between the two.
     #[command(subcommand)]
     Catalog(CatalogCommand),
 
@@ -134,6 +144,12 @@ pub enum Command {
     /// `testat report customer`: the handout of what customers must do on their side.
     Report(ReportArgs),
 
+    /// The move from C5:2020 to C5:2026, on a C5:2020 store: per C5:2026 criterion what
+    /// carries over (rules, evidence and attestations of its C5:2020 counterparts,
+    /// still valid) and what is missing, with counts per domain on top. Changes
+    /// nothing.
+    Transition(TransitionArgs),
+
     /// Serve the team server: the HTTP API, the web UI and the public trust page, on
     /// the same store (`--db postgres://…` for teams).
     Serve(ServeArgs),
@@ -151,6 +167,41 @@ pub enum Command {
         /// The shell to write completions for.
         shell: clap_complete::Shell,
     },
+}
+
+/// Parses `--c5`.
+fn parse_c5(text: &str) -> Result<testat_catalog::C5Version, String> {
+    text.parse()
+        .map_err(|_| format!("`{text}` is not a C5 version; use 2020 or 2026"))
+}
+
+/// Arguments of `testat transition`.
+#[derive(Debug, Args)]
+pub struct TransitionArgs {
+    /// The version to move to (only 2026).
+    #[arg(long, value_name = "YEAR", value_parser = parse_c5)]
+    pub to: testat_catalog::C5Version,
+    /// The first day of the first C5:2026 period: evidence that lapses before it is
+    /// listed as missing [default: 2027-06-01, or today when later].
+    #[arg(long, value_name = "DATE")]
+    pub first_period: Option<chrono::NaiveDate>,
+    /// Output format.
+    #[arg(long, short = 'f', default_value = "md")]
+    pub format: TransitionFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// Formats of `testat transition`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TransitionFormat {
+    /// Markdown.
+    Md,
+    /// One self-contained HTML page.
+    Html,
+    /// JSON: the transition value as is.
+    Json,
 }
 
 /// `--color` values.

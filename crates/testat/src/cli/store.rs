@@ -120,8 +120,12 @@ pub struct AttestArgs {
     #[arg(long, value_name = "DATE")]
     pub next_review: Option<NaiveDate>,
     /// Show every attestation of the criterion instead of adding one.
-    #[arg(long, conflicts_with_all = ["status", "statement", "owner", "next_review"])]
+    #[arg(long, conflicts_with_all = ["status", "statement", "owner", "next_review", "from_2020"])]
     pub history: bool,
+    /// Carry the attestation over from this C5:2020 criterion (in a C5:2026 store; the
+    /// pair must be in the crosswalk); the audit log records both criteria.
+    #[arg(long = "from-2020", value_name = "ID")]
+    pub from_2020: Option<String>,
 }
 
 /// `--status` values.

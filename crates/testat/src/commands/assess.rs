@@ -70,7 +70,15 @@ fn write_report(out: Option<&Path>, bytes: &[u8], binary: bool) -> Result<ExitSt
             format!("the folder {} does not exist", dir.display()),
         )));
     }
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(write_error)?;
+    // The temporary file is created 0600; the report gets the mode of a new file
+    // (0644 less the umask), which the operating system applies to this one.
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let mut file = builder.tempfile_in(dir).map_err(write_error)?;
     file.write_all(bytes).map_err(write_error)?;
     file.as_file().sync_all().map_err(write_error)?;
     file.persist(path).map_err(|e| write_error(e.error))?;

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use serde::Serialize;
-use testat_catalog::{Automation, Catalog, Criterion, ExternalCatalog};
+use testat_catalog::{Automation, C5Version, Catalog, Criterion, ExternalCatalog, SubCriterion};
 
 use crate::cli::{AutomationArg, CatalogCommand, ExportFormat, ListArgs, ListFormat, ShowFormat};
 use crate::context::Context;
@@ -22,7 +22,8 @@ pub fn run(ctx: &Context, command: &CatalogCommand) -> Result<ExitStatus, CliErr
         report_unmatched(external, catalog);
     }
     let external = external.as_ref();
-    let rules = || testat_project::load_rules(catalog, true, &[]);
+    let version = ctx.project.version();
+    let rules = || testat_project::load_rules(testat_catalog::builtin(), true, &[]);
     let done: Result<(), CliError> = match command {
         CatalogCommand::List(args) => list(args, catalog),
         CatalogCommand::Show(args) => {
@@ -31,7 +32,11 @@ pub fn run(ctx: &Context, command: &CatalogCommand) -> Result<ExitStatus, CliErr
             let testing: Vec<&testat_rules::Rule> = rules
                 .rules()
                 .iter()
-                .filter(|r| r.spec.criteria.contains(&criterion.id))
+                .filter(|r| match version {
+                    C5Version::V2020 => r.spec.criteria.contains(&criterion.id),
+                    C5Version::V2026 => testat_project::criteria_2026_of(&r.spec.criteria_2026)
+                        .contains(&criterion.id),
+                })
                 .collect();
             let text = match args.format {
                 ShowFormat::Text => show_text(catalog, criterion, external, &testing),
@@ -55,6 +60,7 @@ pub fn run(ctx: &Context, command: &CatalogCommand) -> Result<ExitStatus, CliErr
         CatalogCommand::Search(args) => {
             search(&args.query.join(" "), args.limit, args.format, catalog)
         }
+        CatalogCommand::Crosswalk(args) => super::crosswalk::run(args),
         CatalogCommand::Export(args) => match args.format {
             ExportFormat::OscalJson => {
                 let now = ctx
@@ -240,6 +246,22 @@ fn show_text(
         styled(HEADING, "What it asks (Testat's summary)")
     );
     out.push_str(&wrap(&c.summary, TEXT_WIDTH, "  "));
+    if !c.subcriteria.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            styled(HEADING, "Sub-criteria (Testat's labels)")
+        );
+        for sub in &c.subcriteria {
+            let _ = writeln!(
+                out,
+                "  {}  {:<13}  {}",
+                styled(ID, &format!("{:<12}", sub.id)),
+                sub.level.as_str(),
+                sub.label
+            );
+        }
+    }
     if !c.customer_part.trim().is_empty() {
         let _ = writeln!(out, "\n{}", styled(HEADING, "Customer's part"));
         out.push_str(&wrap(&c.customer_part, TEXT_WIDTH, "  "));
@@ -399,6 +421,10 @@ struct CriterionJson<'a> {
     tags: &'a [String],
     summary: &'a str,
     customer_part: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title_de: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    subcriteria: &'a [SubCriterion],
 }
 
 impl<'a> CriterionJson<'a> {
@@ -413,6 +439,8 @@ impl<'a> CriterionJson<'a> {
             tags: &c.tags,
             summary: c.summary.trim(),
             customer_part: c.customer_part.trim(),
+            title_de: c.title_de.as_deref(),
+            subcriteria: &c.subcriteria,
         }
     }
 }

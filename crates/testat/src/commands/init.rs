@@ -7,15 +7,11 @@ use crate::output::done;
 
 /// Runs `testat init`.
 pub fn run(ctx: &Context) -> Result<ExitStatus, CliError> {
-    let settings = ctx.project.settings();
-    let initialised = ctx.block_on(testat_store::init(
-        &settings.dir,
-        settings.database.as_deref(),
-        &ctx.project.stamp(),
-    ))?;
+    let initialised = ctx.block_on(ctx.project.init_store())?;
     done(&format!(
-        "created {}\npublic key (Ed25519): {}\n  also in {}; give it to auditors to check signed bundles\n",
+        "created {} for {}\npublic key (Ed25519): {}\n  also in {}; give it to auditors to check signed bundles\n",
         initialised.root.display(),
+        ctx.project.version().name(),
         initialised.public_key_hex,
         initialised.public_key_file.display()
     ))

@@ -15,7 +15,9 @@ use crate::output::{DIM, HEADING, ID, TEXT_WIDTH, WARN, emit, styled, wrap};
 
 /// Runs a `testat rules` subcommand.
 pub fn run(ctx: &Context, command: &RulesCommand) -> Result<ExitStatus, CliError> {
-    let catalog = ctx.project.catalog();
+    // Rules name C5:2020 criteria and are checked against that catalogue; their
+    // C5:2026 entries are checked against the 2026 catalogue as they load.
+    let catalog = testat_catalog::builtin();
     match command {
         RulesCommand::List(args) => {
             let rules = load(catalog, true, &args.rules)?;
@@ -121,7 +123,7 @@ pub fn run(ctx: &Context, command: &RulesCommand) -> Result<ExitStatus, CliError
             format,
         } => {
             let rules = load(catalog, true, dirs)?;
-            coverage(&rules, catalog, *check, *format)
+            coverage(&rules, ctx.project.catalog(), *check, *format)
         }
         RulesCommand::Docs { output } => {
             let rules = load(catalog, true, &[])?;
@@ -208,6 +210,7 @@ fn coverage(
                 {
                     let mark = match c.rules.len() {
                         0 if c.is_gap() => styled(WARN, "no rule"),
+                        0 => "evidence".to_owned(),
                         1 => " 1 rule".to_owned(),
                         n => format!("{n:>2} rules"),
                     };
@@ -227,9 +230,17 @@ fn coverage(
                 .filter(|c| c.automation != Automation::Manual)
                 .collect();
             let covered = testable.iter().filter(|c| !c.rules.is_empty()).count();
+            let evidence_only = coverage.iter().filter(|c| c.rules.is_empty()).count();
             let _ = writeln!(
                 out,
-                "\n{} rules; {covered} of {} criteria flagged automated or partly are tested; {} automated without a rule{}",
+                "\n{}: {} of {} criteria tested by rules, {evidence_only} only by evidence or attestation",
+                catalog.name,
+                coverage.len() - evidence_only,
+                coverage.len()
+            );
+            let _ = writeln!(
+                out,
+                "{} rules; {covered} of {} criteria flagged automated or partly are tested; {} automated without a rule{}",
                 rules.len(),
                 testable.len(),
                 missing_automated.len(),
@@ -250,6 +261,8 @@ fn coverage(
                         "domain": c.domain,
                         "automation": c.automation.as_str(),
                         "rules": c.rules,
+                        "subcriteria": c.subcriteria,
+                        "covered_by": if c.rules.is_empty() { "evidence" } else { "rules" },
                         "gap": c.is_gap(),
                     })
                 })
@@ -258,6 +271,7 @@ fn coverage(
                 "{}\n",
                 serde_json::to_string_pretty(&serde_json::json!({
                     "schema_version": 1,
+                    "catalog": catalog.name,
                     "rules": rules.len(),
                     "criteria": criteria,
                 }))?

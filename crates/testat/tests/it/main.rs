@@ -21,4 +21,6 @@ mod cli_serve;
 mod cli_status;
 mod cli_store;
 mod cli_store_faults;
+mod cli_transition;
+mod cli_versions;
 mod support;

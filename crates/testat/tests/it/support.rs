@@ -15,6 +15,7 @@ pub fn testat() -> assert_cmd::Command {
     command
         .env_remove("TESTAT_CATALOG")
         .env_remove("TESTAT_NOW")
+        .env_remove("TESTAT_C5")
         .env_remove("TESTAT_SERVER")
         .env_remove("TESTAT_TOKEN")
         .env_remove("TESTAT_PASSWORD")
