@@ -260,9 +260,15 @@ async fn every_route_answers_every_role_nobody_and_dead_tokens_as_the_matrix_say
         .collect();
     assert_eq!(matrix.len(), MATRIX.len(), "a route is in the matrix twice");
     let missing: Vec<_> = table.difference(&matrix).collect();
-    assert!(missing.is_empty(), "routes without a matrix entry: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "routes without a matrix entry: {missing:?}"
+    );
     let stale: Vec<_> = matrix.difference(&table).collect();
-    assert!(stale.is_empty(), "matrix entries without a route: {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "matrix entries without a route: {stale:?}"
+    );
 
     let mut checked = 0;
     for (method, template, who) in MATRIX {

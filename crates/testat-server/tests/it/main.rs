@@ -5,6 +5,7 @@
 
 mod api;
 mod authz;
+mod instances;
 mod records;
 mod register;
 mod reports;
