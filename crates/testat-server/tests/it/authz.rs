@@ -139,6 +139,13 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/admin/tokens", ADMIN),
     ("POST", "/admin/tokens", ADMIN),
     ("POST", "/admin/tokens/{id}/revoke", ADMIN),
+    ("GET", "/admin/trust", ADMIN),
+    ("POST", "/admin/trust/publish", ADMIN),
+    ("POST", "/admin/trust/documents", ADMIN),
+    ("POST", "/admin/trust/documents/{id}/withdraw", ADMIN),
+    ("POST", "/admin/trust/nda", ADMIN),
+    ("POST", "/admin/trust/requests/{id}/approve", ADMIN),
+    ("POST", "/admin/trust/requests/{id}/deny", ADMIN),
 ];
 
 /// A concrete request path for a route template. IDs name records that do not exist,

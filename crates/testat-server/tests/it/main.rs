@@ -14,4 +14,5 @@ mod trust;
 mod ui_forms;
 mod ui_pages;
 mod ui_support;
+mod ui_trust;
 mod ui_xss;
