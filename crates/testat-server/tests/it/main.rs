@@ -5,6 +5,7 @@
 
 mod api;
 mod authz;
+mod browser;
 mod instances;
 mod records;
 mod register;
