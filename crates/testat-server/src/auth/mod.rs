@@ -246,12 +246,23 @@ async fn check(state: AppState, request: Request, next: Next) -> Result<Response
         .get::<MatchedPath>()
         .map(|m| m.as_str().to_owned());
     let access = match &matched {
-        Some(path) => access_of(&state, &parts.method, path).ok_or_else(|| {
-            ApiError::internal(&format!(
-                "route {} {path} has no access entry",
-                parts.method
-            ))
-        })?,
+        Some(path) => match access_of(&state, &parts.method, path) {
+            Some(access) => access,
+            // The path is routed for other methods (TRACE, say): axum would answer 405.
+            None if state.routes_path(path) => {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::METHOD_NOT_ALLOWED,
+                    "method_not_allowed",
+                    format!("{} is not allowed on {path}", parts.method),
+                ));
+            }
+            None => {
+                return Err(ApiError::internal(&format!(
+                    "route {} {path} has no access entry",
+                    parts.method
+                )));
+            }
+        },
         // Unmatched requests reach the fallback (404) as nobody.
         None => Access::Public,
     };

@@ -309,4 +309,13 @@ async fn every_route_answers_every_role_nobody_and_dead_tokens_as_the_matrix_say
         }
     }
     assert_eq!(checked, MATRIX.len() * 7);
+    // A method no route has on a routed path is 405, for anyone, never a 500.
+    for (method, path, token) in [
+        ("TRACE", "/api/health", None),
+        ("PATCH", "/api/status", Some(s.token(Admin))),
+        ("DELETE", "/criteria/CRY-03", Some(s.token(Admin))),
+    ] {
+        let r = ask(&s, method, path, token).await;
+        assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+    }
 }
