@@ -9,12 +9,11 @@
 //! Skipped loudly outside CI when node, Chromium or playwright-core is missing; a
 //! failure in CI.
 
-use std::net::SocketAddr;
 use std::process::Command;
 
 use testat_records::Role;
 
-use crate::support::project;
+use crate::support::{listen, project};
 use crate::ui_support::{PASSWORD, add_user, seed, server};
 
 /// The markup planted in the address of a failing resource and in a file name.
@@ -22,20 +21,6 @@ const PLANTED: &str = "<img src=x onerror=window.__pwned=1>";
 /// The clock of the second server: two days after the tests' "now", past a link
 /// approved for one day.
 const LATER: &str = "2026-03-12T10:00:00Z";
-
-async fn listen(app: axum::Router) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
-    addr
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_browser_runs_evidence_the_register_and_the_trust_page_and_stays_inert() {

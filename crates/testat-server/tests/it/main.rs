@@ -10,6 +10,7 @@ mod instances;
 mod records;
 mod register;
 mod reports;
+mod schemathesis;
 mod support;
 mod trust;
 mod ui_forms;
