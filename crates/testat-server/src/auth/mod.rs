@@ -228,10 +228,15 @@ fn unsafe_method(method: &Method) -> bool {
 pub async fn authorize(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let page = crate::ui::is_page_path(request.uri().path());
     let reading = matches!(*request.method(), Method::GET | Method::HEAD);
+    // A bearer token that does not work is the caller's mistake to learn about (a 401
+    // page), not a reason to sign in: only requests without one go to the sign-in page.
+    let bearing = request.headers().contains_key(header::AUTHORIZATION);
     let uri = request.uri().clone();
     match check(state, request, next).await {
         Ok(response) => response,
-        Err(e) if page && reading && e.status == axum::http::StatusCode::UNAUTHORIZED => {
+        Err(e)
+            if page && reading && !bearing && e.status == axum::http::StatusCode::UNAUTHORIZED =>
+        {
             crate::ui::to_sign_in(&uri)
         }
         Err(e) if page => crate::ui::error_page(&e),

@@ -74,7 +74,7 @@ async fn the_openapi_document_is_valid_and_the_api_keeps_to_it_for_every_role() 
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         );
-        if said.contains("No module named schemathesis") {
+        if said.contains("No module named") && said.contains("schemathesis") {
             assert!(
                 std::env::var("CI").as_deref() != Ok("true"),
                 "Schemathesis is not installed, and CI=true: {said}"
