@@ -18,6 +18,8 @@ KIND is one of:
                  network requests
   assessment-json  `testat report --format json`, checked by jsonschema against
                  docs/schemas/assessment.v1.json (assessment_json.py)
+  openapi        the server's OpenAPI document (/api/openapi.json), checked by
+                 openapi-spec-validator (PyPI) against the OpenAPI 3.1 specification
 
 Exit status: 0 when the consumer accepts the file, 1 (printing why) when it does not,
 2 on wrong usage, 3 when the consumer is not installed (tests skip on 3 outside CI and
@@ -291,6 +293,15 @@ def assessment_json(path: pathlib.Path) -> str:
     return check_assessment_json(path)
 
 
+def openapi(path: pathlib.Path) -> str:
+    from openapi_spec_validator import validate
+
+    document = json.loads(path.read_text(encoding="utf-8"))
+    validate(document)
+    operations = sum(len(item) for item in document.get("paths", {}).values())
+    return f"OpenAPI {document.get('openapi')} document with {operations} operations"
+
+
 KINDS = {
     "oscal-catalog": oscal_catalog,
     "scan-json": scan_json,
@@ -300,6 +311,7 @@ KINDS = {
     "oscal-poam": oscal_poam,
     "html": html,
     "assessment-json": assessment_json,
+    "openapi": openapi,
 }
 
 

@@ -120,6 +120,11 @@ impl AppState {
             .copied()
     }
 
+    /// Whether some method is routed on the route template `path`.
+    pub(crate) fn routes_path(&self, path: &str) -> bool {
+        self.inner.routes.keys().any(|(_, p)| p == path)
+    }
+
     /// The value cached under `name` for `key`, or `make`'s, cached. Keys include the
     /// audit head, so a change made through any server instance (or the command line)
     /// on the same database invalidates the value everywhere.

@@ -81,19 +81,25 @@ pub async fn publish(
     principal: Principal,
     Body(request): Body<PublishRequest>,
 ) -> ApiResult<Response> {
-    let snapshot = build(&state, &request).await?;
+    let published = publish_snapshot(&state, &principal, &request).await?;
+    Ok((StatusCode::CREATED, Json(published)).into_response())
+}
+
+/// Builds and stores a snapshot (the API's and the admin page's publishing).
+pub(crate) async fn publish_snapshot(
+    state: &AppState,
+    principal: &Principal,
+    request: &PublishRequest,
+) -> ApiResult<Published> {
+    let snapshot = build(state, request).await?;
     let content = serde_json::to_string(&snapshot).map_err(|e| ApiError::internal(&e))?;
-    let stamp = state.stamp(&principal);
+    let stamp = state.stamp(principal);
     let id = state.store().publish_snapshot(&content, &stamp).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Published {
-            id,
-            format: TRUST_FORMAT,
-            published_at: snapshot.published_at.to_rfc3339(),
-        }),
-    )
-        .into_response())
+    Ok(Published {
+        id,
+        format: TRUST_FORMAT,
+        published_at: snapshot.published_at.to_rfc3339(),
+    })
 }
 
 /// Every document, withdrawn ones included.
@@ -156,8 +162,19 @@ fn media_type(declared: Option<&str>) -> String {
 pub async fn add_document(
     State(state): State<AppState>,
     principal: Principal,
-    mut form: Multipart,
+    form: Multipart,
 ) -> ApiResult<Response> {
+    let id = add_document_form(&state, &principal, form).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })).into_response())
+}
+
+/// Reads a document form (fields `file`, `title`, `gated`) and stores the document
+/// (the API's and the admin page's upload). Returns its ID.
+pub(crate) async fn add_document_form(
+    state: &AppState,
+    principal: &Principal,
+    mut form: Multipart,
+) -> ApiResult<i64> {
     let bad = |e: axum::extract::multipart::MultipartError| {
         ApiError::new(e.status(), "bad_request", e.body_text())
     };
@@ -202,7 +219,7 @@ pub async fn add_document(
             ));
         }
     };
-    let id = state
+    state
         .store()
         .add_document(
             title,
@@ -210,10 +227,10 @@ pub async fn add_document(
             &media_type,
             &bytes,
             gated,
-            &state.stamp(&principal),
+            &state.stamp(principal),
         )
-        .await?;
-    Ok((StatusCode::CREATED, Json(Created { id })).into_response())
+        .await
+        .map_err(ApiError::from)
 }
 
 /// Withdraws a document: it disappears from `/trust` and its links stop working.
@@ -274,20 +291,26 @@ pub async fn set_nda(
     principal: Principal,
     Body(body): Body<NdaText>,
 ) -> ApiResult<Json<Nda>> {
-    let text = body.text.trim();
+    store_nda(&state, &principal, &body.text).await.map(Json)
+}
+
+/// Stores a new NDA version (the API's and the admin page's).
+pub(crate) async fn store_nda(
+    state: &AppState,
+    principal: &Principal,
+    text: &str,
+) -> ApiResult<Nda> {
+    let text = text.trim();
     if text.chars().count() > MAX_NDA_CHARS {
         return Err(ApiError::unprocessable(format!(
             "text: at most {MAX_NDA_CHARS} characters"
         )));
     }
-    let version = state
-        .store()
-        .set_nda(text, &state.stamp(&principal))
-        .await?;
-    Ok(Json(Nda {
+    let version = state.store().set_nda(text, &state.stamp(principal)).await?;
+    Ok(Nda {
         version,
         text: text.to_owned(),
-    }))
+    })
 }
 
 /// Every request for a gated document.
@@ -331,23 +354,36 @@ pub async fn approve(
     PathParam(id): PathParam<i64>,
     Body(approval): Body<Approval>,
 ) -> ApiResult<Json<Approved>> {
-    if !(1..=MAX_LINK_DAYS).contains(&approval.days) {
+    approve_request(&state, &principal, id, approval.days)
+        .await
+        .map(Json)
+}
+
+/// Approves request `id` with a link living `days` days (the API's and the admin
+/// page's approval).
+pub(crate) async fn approve_request(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    days: i64,
+) -> ApiResult<Approved> {
+    if !(1..=MAX_LINK_DAYS).contains(&days) {
         return Err(ApiError::unprocessable(format!(
             "days: a link lives 1 to {MAX_LINK_DAYS} days"
         )));
     }
     let secret = new_secret(LINK_PREFIX);
-    let stamp = state.stamp(&principal);
-    let expires_at = stamp.at + Duration::days(approval.days);
+    let stamp = state.stamp(principal);
+    let expires_at = stamp.at + Duration::days(days);
     state
         .store()
         .decide_access(id, Some((&Secret::hash(&secret.0), expires_at)), &stamp)
         .await?;
-    Ok(Json(Approved {
+    Ok(Approved {
         id,
         link: format!("/trust/download/{}", secret.0),
         expires_at: expires_at.to_rfc3339(),
-    }))
+    })
 }
 
 /// Denies a request.

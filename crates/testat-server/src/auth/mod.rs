@@ -228,10 +228,15 @@ fn unsafe_method(method: &Method) -> bool {
 pub async fn authorize(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let page = crate::ui::is_page_path(request.uri().path());
     let reading = matches!(*request.method(), Method::GET | Method::HEAD);
+    // A bearer token that does not work is the caller's mistake to learn about (a 401
+    // page), not a reason to sign in: only requests without one go to the sign-in page.
+    let bearing = request.headers().contains_key(header::AUTHORIZATION);
     let uri = request.uri().clone();
     match check(state, request, next).await {
         Ok(response) => response,
-        Err(e) if page && reading && e.status == axum::http::StatusCode::UNAUTHORIZED => {
+        Err(e)
+            if page && reading && !bearing && e.status == axum::http::StatusCode::UNAUTHORIZED =>
+        {
             crate::ui::to_sign_in(&uri)
         }
         Err(e) if page => crate::ui::error_page(&e),
@@ -246,12 +251,23 @@ async fn check(state: AppState, request: Request, next: Next) -> Result<Response
         .get::<MatchedPath>()
         .map(|m| m.as_str().to_owned());
     let access = match &matched {
-        Some(path) => access_of(&state, &parts.method, path).ok_or_else(|| {
-            ApiError::internal(&format!(
-                "route {} {path} has no access entry",
-                parts.method
-            ))
-        })?,
+        Some(path) => match access_of(&state, &parts.method, path) {
+            Some(access) => access,
+            // The path is routed for other methods (TRACE, say): axum would answer 405.
+            None if state.routes_path(path) => {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::METHOD_NOT_ALLOWED,
+                    "method_not_allowed",
+                    format!("{} is not allowed on {path}", parts.method),
+                ));
+            }
+            None => {
+                return Err(ApiError::internal(&format!(
+                    "route {} {path} has no access entry",
+                    parts.method
+                )));
+            }
+        },
         // Unmatched requests reach the fallback (404) as nobody.
         None => Access::Public,
     };

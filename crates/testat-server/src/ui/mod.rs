@@ -22,6 +22,7 @@ mod inquiries;
 mod login;
 mod page;
 mod runs;
+mod trust_admin;
 
 use axum::http::{HeaderMap, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -43,6 +44,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(assessments::endpoints());
     all.extend(inquiries::endpoints());
     all.extend(admin::endpoints());
+    all.extend(trust_admin::endpoints());
     all
 }
 

@@ -61,6 +61,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         "token_made.html",
         include_str!("../../templates/token_made.html"),
     ),
+    (
+        "trust_admin.html",
+        include_str!("../../templates/trust_admin.html"),
+    ),
+    (
+        "link_made.html",
+        include_str!("../../templates/link_made.html"),
+    ),
 ];
 
 /// The main navigation: (id, link, label, what the role needs to see it). A unit test
@@ -89,6 +97,7 @@ pub(super) const NAV: &[(&str, &str, &str, Capability)] = &[
     ),
     ("users", "/admin/users", "Users", Capability::Admin),
     ("tokens", "/admin/tokens", "Tokens", Capability::Admin),
+    ("trust", "/admin/trust", "Trust page", Capability::Admin),
 ];
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {

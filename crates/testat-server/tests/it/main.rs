@@ -4,12 +4,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod api;
+mod authz;
+mod browser;
+mod instances;
 mod records;
 mod register;
 mod reports;
+mod schemathesis;
 mod support;
 mod trust;
 mod ui_forms;
 mod ui_pages;
 mod ui_support;
+mod ui_trust;
 mod ui_xss;

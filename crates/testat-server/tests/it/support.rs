@@ -146,3 +146,18 @@ impl Reply {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 }
+
+/// Serves `app` on a free loopback port (in the background) and returns the address.
+pub async fn listen(app: axum::Router) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    addr
+}

@@ -165,6 +165,7 @@ async fn the_navigation_shows_each_role_only_what_it_may_open() {
                 "inquiries",
                 "users",
                 "tokens",
+                "trust",
             ],
         ),
         (
