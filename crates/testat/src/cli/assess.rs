@@ -46,6 +46,10 @@ pub struct PeriodArgs {
     /// [default: taken from the clock, and written into the report].
     #[arg(long, value_name = "S", requires = "sample")]
     pub seed: Option<u64>,
+    /// Add a section "what this shows for …" for a framework (repeatable): each
+    /// control or article with the status of the C5 criteria mapped to it.
+    #[arg(long, value_name = "ID")]
+    pub framework: Vec<super::FrameworkArg>,
 }
 
 /// Arguments of `testat assess`.
