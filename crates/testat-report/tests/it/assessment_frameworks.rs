@@ -6,11 +6,12 @@
 )]
 
 //! The section "what this shows for …" of an assessment, in every format that
-//! carries it: JSON against its schema, Markdown, HTML in a real browser.
+//! carries it: JSON against its schema, Markdown, HTML in a real browser, PDF
+//! through `pdftotext`.
 
 use testat_assess::{Assessment, Status, StatusCounts, example, framework_rollup};
 use testat_catalog::{C5Version, framework, mappings};
-use testat_report::assessment::{render_html, render_json, render_markdown};
+use testat_report::assessment::{render_html, render_json, render_markdown, render_pdf};
 use testat_test_support::validate;
 
 /// The example Type 2 assessment with the GDPR section, and CRY-03 not met.
@@ -115,4 +116,46 @@ fn html_has_the_section_and_loads_cleanly_in_chromium() {
     let path = dir.path().join("gdpr.html");
     std::fs::write(&path, &html).unwrap();
     validate("html", &path);
+}
+
+#[test]
+fn pdf_has_the_section_with_extractable_text() {
+    let pdf = render_pdf(&with_gdpr()).unwrap();
+    if !testat_test_support::tool_available(
+        "pdftotext",
+        "PDF text extraction",
+        "apt-get install poppler-utils",
+    ) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gdpr.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("4 What this shows for Regulation (EU) 2016/679"),
+        "{flat}"
+    );
+    assert!(flat.contains("not a statement of compliance, and not legal advice"));
+    let row = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("Art. 32(1)(a)"))
+        .unwrap();
+    for cell in [
+        "Pseudonymisation and",
+        "partly",
+        "1/1/1/3",
+        "CRY-01 (met), CRY-02",
+        "CRY-03 (not met),",
+    ] {
+        assert!(row.contains(cell), "{cell} in {row}");
+    }
 }
