@@ -7,11 +7,13 @@
 
 //! The section "what this shows for …" of an assessment, in every format that
 //! carries it: JSON against its schema, Markdown, HTML in a real browser, PDF
-//! through `pdftotext`.
+//! through `pdftotext`, OSCAL assessment results through compliance-trestle.
 
 use testat_assess::{Assessment, Status, StatusCounts, example, framework_rollup};
 use testat_catalog::{C5Version, framework, mappings};
-use testat_report::assessment::{render_html, render_json, render_markdown, render_pdf};
+use testat_report::assessment::{
+    render_assessment_results, render_html, render_json, render_markdown, render_pdf,
+};
 use testat_test_support::validate;
 
 /// The example Type 2 assessment with the GDPR section, and CRY-03 not met.
@@ -158,4 +160,39 @@ fn pdf_has_the_section_with_extractable_text() {
     ] {
         assert!(row.contains(cell), "{cell} in {row}");
     }
+}
+
+#[test]
+fn oscal_has_a_result_per_framework_with_its_control_ids_and_trestle_reads_it() {
+    let a = with_gdpr();
+    let text = render_assessment_results(&a).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let results = doc["assessment-results"]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    let gdpr = &results[1];
+    assert!(
+        gdpr["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("What this shows for Regulation (EU) 2016/679")
+    );
+    let findings = gdpr["findings"].as_array().unwrap();
+    let entries = framework("gdpr").unwrap().controls.len();
+    assert_eq!(findings.len(), entries);
+    let art32a = findings
+        .iter()
+        .find(|f| f["target"]["target-id"] == "art32.1.a")
+        .unwrap();
+    assert_eq!(art32a["target"]["status"]["state"], "not-satisfied");
+    assert_eq!(art32a["target"]["status"]["reason"], "other");
+    assert!(
+        art32a["description"]
+            .as_str()
+            .unwrap()
+            .contains("Supported by: CRY-01 (met), CRY-02 (partly met). Missing: CRY-03 (not met)")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gdpr-ar.json");
+    std::fs::write(&path, &text).unwrap();
+    validate("oscal-ar", &path);
 }
