@@ -237,3 +237,61 @@ fn control_rollup(mapped: Vec<MappedCriterion>) -> ControlRollup {
         unmapped_reason: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests fail by panicking")]
+
+    use testat_catalog::{C5Version, framework, mappings};
+
+    use super::*;
+
+    fn gdpr_2026(statuses: &[(&'static str, Status)]) -> FrameworkRollup {
+        framework_rollup(
+            framework("gdpr").unwrap(),
+            mappings("gdpr", C5Version::V2026).unwrap(),
+            statuses.iter().map(|&(id, status)| (id, "", status)),
+        )
+    }
+
+    fn control<'a>(r: &'a FrameworkRollup, id: &str) -> &'a ControlRollup {
+        r.controls.iter().find(|c| c.id == id).unwrap()
+    }
+
+    #[test]
+    fn sub_criteria_of_one_criterion_count_once() {
+        // Art. 5(1)(b) is mapped from OPS-11.01B and OPS-11.02B.
+        let r = gdpr_2026(&[("OPS-11", Status::Met)]);
+        let c = control(&r, "art5.1.b");
+        assert_eq!(c.counts.met, 1);
+        assert_eq!(c.supported_by.len(), 1);
+        assert_eq!(c.support, FrameworkSupport::Supported);
+    }
+
+    #[test]
+    fn not_applicable_is_neither_support_nor_missing_and_never_weakest() {
+        // Art. 35 is mapped from OIS-08 (and its sub-criterion OIS-08.05B) alone.
+        let r = gdpr_2026(&[("OIS-08", Status::NotApplicable)]);
+        let c = control(&r, "art35");
+        assert!(c.supported_by.is_empty() && c.missing.is_empty());
+        assert!(c.weakest.is_none());
+        assert_eq!(c.counts.not_applicable, 1);
+        assert_eq!(c.support, FrameworkSupport::NotSupported);
+        // A criterion absent from the status counts as not assessed.
+        let r = gdpr_2026(&[]);
+        assert_eq!(
+            control(&r, "art35").weakest.as_ref().unwrap().status,
+            Status::NotAssessed
+        );
+    }
+
+    #[test]
+    fn not_met_is_missing_and_the_weakest() {
+        let r = gdpr_2026(&[("OPS-11", Status::NotMet)]);
+        let c = control(&r, "art5.1.b");
+        assert!(c.supported_by.is_empty());
+        assert_eq!(c.missing[0].status, Status::NotMet);
+        assert_eq!(c.weakest.as_ref().unwrap().criterion, "OPS-11");
+        assert_eq!(c.support, FrameworkSupport::NotSupported);
+    }
+}
