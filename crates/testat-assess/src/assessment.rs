@@ -244,6 +244,7 @@ pub fn build_assessment(catalog: &Catalog, inputs: &AssessmentInputs<'_>) -> Ass
         domains,
         criteria,
         period,
+        frameworks: Vec::new(),
     }
 }
 

@@ -289,6 +289,7 @@ pub fn type2(catalog: &Catalog) -> Assessment {
                 evidence: vec![1, 2],
             }),
         }),
+        frameworks: Vec::new(),
     }
 }
 

@@ -43,6 +43,7 @@ use std::fmt;
 
 mod assessment;
 pub mod example;
+mod framework;
 mod handout;
 mod model;
 mod period;
@@ -57,6 +58,10 @@ pub use period::{
     median_time_to_fix,
 };
 
+pub use framework::{
+    ControlRollup, FrameworkRollup, FrameworkSupport, MappedCriterion, SupportCounts,
+    framework_rollup,
+};
 pub use handout::{HANDOUT_SCHEMA, customer_handout};
 pub use model::*;
 pub use service::{

@@ -108,6 +108,11 @@ pub struct Assessment {
     pub criteria: Vec<CriterionResult>,
     /// Type 2 only: the period's runs, gaps and sample.
     pub period: Option<PeriodResult>,
+    /// What the status shows for other frameworks, when asked for (`--framework`):
+    /// each a section "what this shows for …" in every format. Never a verdict of
+    /// compliance.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub frameworks: Vec<crate::FrameworkRollup>,
 }
 
 /// The catalogue's identity.

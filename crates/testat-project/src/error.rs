@@ -70,6 +70,22 @@ pub enum ProjectError {
         known: Vec<String>,
     },
 
+    /// No framework has this ID.
+    #[error("no framework `{id}` (the frameworks are {})", .known.join(", "))]
+    UnknownFramework {
+        /// The ID given.
+        id: String,
+        /// The built-in frameworks' IDs.
+        known: Vec<String>,
+    },
+
+    /// The catalogue in use has no mapping to the frameworks.
+    #[error("{catalog} has no mapping to other frameworks; only the built-in C5 catalogues have")]
+    NoFrameworkMapping {
+        /// The catalogue's name.
+        catalog: String,
+    },
+
     /// A rule named to be skipped does not exist.
     #[error("no rule `{id}` to skip")]
     UnknownRule {

@@ -8,6 +8,7 @@
 //! | record a scan in the store | [`Project::record`] |
 //! | status of every criterion | [`Project::status`] |
 //! | Type 1 / Type 2 assessment | [`Project::assess`] (the period is checked by [`Project::assessment_kind`]) |
+//! | what the status shows for ISO/IEC 27001, GDPR, BDSG | [`Project::framework_status`], [`Project::framework_of_assessment`] |
 //! | customer handout | [`Project::customer_handout`] |
 //! | what falls due in the register | [`Project::inquiries_due`] |
 //! | the move from C5:2020 to C5:2026 | [`Project::transition`] |
@@ -40,6 +41,7 @@
 mod assessment;
 mod clock;
 mod error;
+mod framework;
 mod gather;
 mod rules;
 mod scan;

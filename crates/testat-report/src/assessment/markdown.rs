@@ -150,6 +150,10 @@ pub fn render_markdown(a: &Assessment) -> Result<String, ReportError> {
         out.push('\n');
     }
 
+    for f in &a.frameworks {
+        super::frameworks::markdown(&mut out, f)?;
+    }
+
     writeln!(out, "## Criteria\n")?;
     let mut domain = "";
     for c in &a.criteria {

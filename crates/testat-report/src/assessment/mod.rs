@@ -16,6 +16,7 @@
 
 mod csv;
 mod format;
+mod frameworks;
 mod geometry;
 mod html;
 mod json;

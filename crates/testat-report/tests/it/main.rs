@@ -11,6 +11,7 @@
 )]
 
 mod assessment_formats;
+mod assessment_frameworks;
 mod assessment_html;
 mod assessment_oscal;
 mod assessment_pdf;

@@ -15,6 +15,10 @@ pub struct StatusArgs {
     /// Only the criteria of this domain (e.g. OPS).
     #[arg(long, value_name = "CODE", conflicts_with = "criterion")]
     pub domain: Option<String>,
+    /// What the status shows for a framework: each control or article with the
+    /// status of the C5 criteria mapped to it.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["criterion", "domain"])]
+    pub framework: Option<super::FrameworkArg>,
     /// Output format.
     #[arg(long, short = 'f', default_value = "table")]
     pub format: ShowFormat,
@@ -42,6 +46,10 @@ pub struct PeriodArgs {
     /// [default: taken from the clock, and written into the report].
     #[arg(long, value_name = "S", requires = "sample")]
     pub seed: Option<u64>,
+    /// Add a section "what this shows for …" for a framework (repeatable): each
+    /// control or article with the status of the C5 criteria mapped to it.
+    #[arg(long, value_name = "ID")]
+    pub framework: Vec<super::FrameworkArg>,
 }
 
 /// Arguments of `testat assess`.

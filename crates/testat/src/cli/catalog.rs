@@ -49,6 +49,10 @@ pub struct ListArgs {
     /// Only criteria of this domain (e.g. OPS).
     #[arg(long, value_name = "CODE")]
     pub domain: Option<String>,
+    /// List a framework's controls or articles with the C5 criteria mapped to them,
+    /// instead of criteria.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["domain", "tag", "automation"])]
+    pub framework: Option<super::FrameworkArg>,
     /// Only criteria with this topic tag (e.g. encryption).
     #[arg(long, value_name = "TAG")]
     pub tag: Option<String>,

@@ -224,3 +224,26 @@ pub enum ShowFormat {
     /// JSON.
     Json,
 }
+
+/// The frameworks C5 evidence is mapped to (`--framework`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FrameworkArg {
+    /// ISO/IEC 27001:2022 Annex A.
+    #[value(name = "iso27001-2022", alias = "iso27001")]
+    Iso27001_2022,
+    /// The GDPR (Regulation (EU) 2016/679).
+    Gdpr,
+    /// The German Federal Data Protection Act (BDSG).
+    Bdsg,
+}
+
+impl FrameworkArg {
+    /// The framework's ID in the catalogue data.
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Iso27001_2022 => "iso27001-2022",
+            Self::Gdpr => "gdpr",
+            Self::Bdsg => "bdsg",
+        }
+    }
+}

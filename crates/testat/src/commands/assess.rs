@@ -126,7 +126,14 @@ fn request(args: &PeriodArgs) -> Result<AssessmentRequest, CliError> {
 /// Checks the arguments and settings, then reads the store and builds the assessment.
 fn build(ctx: &Context, args: &PeriodArgs) -> Result<Assessment, CliError> {
     let job = ctx.project.assessment_job(&request(args)?)?;
-    ctx.with_store(async |store| Ok(job.run(store).await?))
+    let mut assessment = ctx.with_store(async |store| Ok(job.run(store).await?))?;
+    for framework in &args.framework {
+        let rollup = ctx
+            .project
+            .framework_of_assessment(framework.id(), &assessment)?;
+        assessment.frameworks.push(rollup);
+    }
+    Ok(assessment)
 }
 
 /// The assessment in a few lines for the terminal.
@@ -186,6 +193,14 @@ fn text_summary(a: &Assessment) -> String {
         for line in c.reasons.iter().chain(&c.deviations) {
             let _ = writeln!(out, "  - {}", crate::output::escape_control(line));
         }
+    }
+    for f in &a.frameworks {
+        let n = &f.counts;
+        let _ = writeln!(
+            out,
+            "\nwhat this shows for {} (evidence, not compliance): {} entries supported, {} partly supported, {} not supported, {} without a C5 mapping",
+            f.name, n.supported, n.partly_supported, n.not_supported, n.no_mapping
+        );
     }
     let _ = writeln!(
         out,

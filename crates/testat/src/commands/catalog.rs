@@ -6,6 +6,7 @@ use serde::Serialize;
 use testat_catalog::{Automation, C5Version, Catalog, Criterion, ExternalCatalog, SubCriterion};
 
 use crate::cli::{AutomationArg, CatalogCommand, ExportFormat, ListArgs, ListFormat, ShowFormat};
+use crate::commands::frameworks;
 use crate::context::Context;
 use crate::error::CliError;
 use crate::exit::ExitStatus;
@@ -38,14 +39,24 @@ pub fn run(ctx: &Context, command: &CatalogCommand) -> Result<ExitStatus, CliErr
                         .contains(&criterion.id),
                 })
                 .collect();
+            let version = catalog.c5_version();
             let text = match args.format {
-                ShowFormat::Text => show_text(catalog, criterion, external, &testing),
+                ShowFormat::Text => {
+                    let mut text = show_text(catalog, criterion, external, &testing);
+                    if let Some(version) = version {
+                        text.push_str(&frameworks::show_text(version, &criterion.id));
+                    }
+                    text
+                }
                 ShowFormat::Json => {
                     let external_text = external.and_then(|e| e.text(&criterion.id));
                     let doc = ShowJson {
                         schema_version: JSON_SCHEMA_VERSION,
                         criterion: CriterionJson::new(criterion, catalog),
                         rules: testing.iter().map(|r| r.id()).collect(),
+                        frameworks: version
+                            .map(|v| frameworks::show_json(v, &criterion.id))
+                            .unwrap_or_default(),
                         external: external_text.map(|t| ExternalJson {
                             source: external.map(|e| e.path.display().to_string()),
                             title: &t.title,
@@ -77,6 +88,19 @@ pub fn run(ctx: &Context, command: &CatalogCommand) -> Result<ExitStatus, CliErr
 }
 
 fn list(args: &ListArgs, catalog: &Catalog) -> Result<(), CliError> {
+    if let Some(framework) = args.framework {
+        let version = frameworks::version_of(catalog)?;
+        let (Some(f), Some(m)) = (
+            testat_catalog::framework(framework.id()),
+            testat_catalog::mappings(framework.id(), version),
+        ) else {
+            return Err(CliError::Render(format!(
+                "the built-in framework {} is missing",
+                framework.id()
+            )));
+        };
+        return emit(None, &frameworks::list(f, m, catalog, args.format)?);
+    }
     let domain = match &args.domain {
         Some(code) => {
             let code = code.trim().to_ascii_uppercase();
@@ -450,6 +474,7 @@ struct ShowJson<'a> {
     schema_version: u32,
     criterion: CriterionJson<'a>,
     rules: Vec<&'a str>,
+    frameworks: Vec<frameworks::LinkJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     external: Option<ExternalJson<'a>>,
 }

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod crosswalk;
 pub mod evidence;
 pub mod exceptions;
+pub mod frameworks;
 pub mod init;
 pub mod inquiry;
 pub mod rules;

@@ -7,6 +7,7 @@ use serde::Serialize;
 use testat_assess::{CriterionStatus, Status};
 
 use crate::cli::{ShowFormat, StatusArgs};
+use crate::commands::frameworks;
 use crate::context::Context;
 use crate::error::CliError;
 use crate::exit::ExitStatus;
@@ -51,6 +52,22 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus, CliError> {
     let job = ctx.project.status_job()?;
     let status = ctx.with_store(async |store| Ok(job.run(store).await?))?;
     let today = status.as_of;
+    if let Some(framework) = args.framework {
+        let rollup = ctx.project.framework_status(framework.id(), &status)?;
+        let (f, _) = ctx.project.framework(framework.id())?;
+        let out = match args.format {
+            ShowFormat::Json => format!(
+                "{}\n",
+                serde_json::to_string_pretty(&frameworks::StatusJson::new(
+                    &rollup,
+                    today.to_string()
+                ))?
+            ),
+            ShowFormat::Text => frameworks::status_text(&rollup, f, &today.to_string()),
+        };
+        emit(None, &out)?;
+        return Ok(ExitStatus::Success);
+    }
     let mut all = status.criteria;
     all.retain(|c| {
         one.as_ref().is_none_or(|id| &c.criterion == id)

@@ -427,6 +427,74 @@ pub(super) struct ReportView<'a> {
     period: Option<PeriodView>,
     domains: Vec<DomainView>,
     criteria_count: usize,
+    frameworks: Vec<FrameworkView>,
+}
+
+/// A section "what this shows for …", formatted.
+#[derive(Serialize)]
+struct FrameworkView {
+    anchor: String,
+    heading: String,
+    disclaimer: String,
+    not_a_verdict: &'static str,
+    c5: String,
+    supported: usize,
+    partly_supported: usize,
+    not_supported: usize,
+    no_mapping: usize,
+    rows: Vec<FrameworkRow>,
+}
+
+/// One entry of a framework section.
+#[derive(Serialize)]
+struct FrameworkRow {
+    label: String,
+    title: String,
+    support: &'static str,
+    met: usize,
+    partly_met: usize,
+    not_met: usize,
+    not_assessed: usize,
+    weakest: String,
+    supported_by: String,
+    missing: String,
+}
+
+fn framework_view(f: &testat_assess::FrameworkRollup) -> FrameworkView {
+    use crate::assessment::frameworks::{NOT_A_VERDICT, criteria_list, heading};
+    FrameworkView {
+        anchor: format!("framework-{}", f.framework),
+        heading: heading(f),
+        disclaimer: f.disclaimer.clone(),
+        not_a_verdict: NOT_A_VERDICT,
+        c5: f.c5.to_string(),
+        supported: f.counts.supported,
+        partly_supported: f.counts.partly_supported,
+        not_supported: f.counts.not_supported,
+        no_mapping: f.counts.no_mapping,
+        rows: f
+            .controls
+            .iter()
+            .map(|c| FrameworkRow {
+                label: c.label.clone(),
+                title: c.title.clone(),
+                support: c.support.as_str(),
+                met: c.counts.met,
+                partly_met: c.counts.partly_met,
+                not_met: c.counts.not_met,
+                not_assessed: c.counts.not_assessed,
+                weakest: c
+                    .weakest
+                    .as_ref()
+                    .map_or(String::new(), |w| format!("{} ({})", w.criterion, w.status)),
+                supported_by: criteria_list(&c.supported_by),
+                missing: match &c.unmapped_reason {
+                    Some(reason) => format!("no C5 criterion: {reason}"),
+                    None => criteria_list(&c.missing),
+                },
+            })
+            .collect(),
+    }
 }
 
 impl<'a> ReportView<'a> {
@@ -508,6 +576,7 @@ impl<'a> ReportView<'a> {
             period: a.period.as_ref().map(|p| period_view(p, &a.criteria, a)),
             domains,
             criteria_count: a.criteria.len(),
+            frameworks: a.frameworks.iter().map(framework_view).collect(),
         }
     }
 }

@@ -29,6 +29,7 @@
 //! | `common` | UUIDs, props, timestamps, metadata |
 
 mod common;
+mod frameworks;
 mod observations;
 mod poam;
 mod results;

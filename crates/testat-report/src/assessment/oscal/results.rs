@@ -49,13 +49,15 @@ pub fn render_assessment_results(a: &Assessment) -> Result<String, ReportError> 
     put(&mut result, "risks", risks);
     put(&mut result, "findings", findings);
 
+    let mut results = vec![Value::Object(result)];
+    results.extend(a.frameworks.iter().map(|f| doc.framework_result(f)));
     let plan = doc.uuid(&["assessment-plan"]);
     let document = json!({
         "assessment-results": {
             "uuid": doc.uuid(&["assessment-results"]),
             "metadata": doc.metadata(doc.title.clone()),
             "import-ap": { "href": format!("#{plan}") },
-            "results": [Value::Object(result)],
+            "results": results,
             "back-matter": {
                 "resources": [{
                     "uuid": plan,

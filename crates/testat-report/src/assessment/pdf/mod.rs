@@ -17,6 +17,7 @@
 
 mod charts;
 mod font;
+mod frameworks;
 mod layout;
 mod sections;
 
@@ -52,6 +53,10 @@ pub fn render_pdf(a: &Assessment) -> Result<Vec<u8>, ReportError> {
     if a.period.is_some() {
         doc.heading(1, &format!("{next}  Operation over the period"));
         period(&mut doc, a);
+        next += 1;
+    }
+    for f in &a.frameworks {
+        frameworks::framework(&mut doc, f, next);
         next += 1;
     }
 
