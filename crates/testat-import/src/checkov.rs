@@ -110,7 +110,8 @@ impl<'de> DeserializeSeed<'de> for Report<'_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
+        let (ctx, at) = (self.ctx, self.pointer.clone());
+        d.deserialize_map(self).map_err(|e| ctx.note(&at, e))
     }
 }
 
@@ -220,7 +221,8 @@ impl<'de> DeserializeSeed<'de> for Results<'_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
+        let (ctx, at) = (self.ctx, self.pointer.clone());
+        d.deserialize_map(self).map_err(|e| ctx.note(&at, e))
     }
 }
 
@@ -281,7 +283,8 @@ impl<'de> DeserializeSeed<'de> for Records<'_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
+        let (ctx, at) = (self.ctx, self.pointer.clone());
+        d.deserialize_seq(self).map_err(|e| ctx.note(&at, e))
     }
 }
 

@@ -35,6 +35,20 @@ impl Ctx {
         E::custom(message)
     }
 
+    /// Records `pointer` for an error that came up without a place (a value of the
+    /// wrong type where a hand-written visitor expected another); keeps an inner
+    /// place recorded before.
+    pub(crate) fn note<E: fmt::Display>(&self, pointer: &str, error: E) -> E {
+        let mut slot = self.failure.borrow_mut();
+        if slot.is_none() {
+            *slot = Some((
+                pointer.to_owned(),
+                strip_position(&error.to_string()).to_owned(),
+            ));
+        }
+        error
+    }
+
     /// Reads one value of type `T` (a record); on failure records `pointer` plus the
     /// path inside the value.
     pub(crate) fn typed<'de, T, D>(&self, deserializer: D, pointer: &str) -> Result<T, D::Error>

@@ -141,7 +141,8 @@ impl<'de> DeserializeSeed<'de> for RunsSeed<'_, '_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
+        let ctx = self.ctx;
+        d.deserialize_any(self).map_err(|e| ctx.note("/runs", e))
     }
 }
 
@@ -215,7 +216,8 @@ impl<'de> DeserializeSeed<'de> for RunSeed<'_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
+        let (ctx, at) = (self.ctx, self.pointer);
+        d.deserialize_map(self).map_err(|e| ctx.note(at, e))
     }
 }
 
@@ -288,7 +290,8 @@ impl<'de> DeserializeSeed<'de> for ResultsSeed<'_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
+        let (ctx, at) = (self.ctx, self.pointer.clone());
+        d.deserialize_any(self).map_err(|e| ctx.note(&at, e))
     }
 }
 
