@@ -16,9 +16,9 @@ use serde_json::{Value, json};
 use crate::mapping::BUILTIN_TABLES;
 
 /// Bytes of one generated Checkov finding, on average (to size a file).
-pub const CHECKOV_BYTES_PER_FINDING: usize = 2_600;
+pub const CHECKOV_BYTES_PER_FINDING: usize = 7_700;
 /// Bytes of one generated Prowler finding, on average.
-pub const PROWLER_BYTES_PER_FINDING: usize = 4_600;
+pub const PROWLER_BYTES_PER_FINDING: usize = 6_600;
 
 /// SplitMix64: small, fast, and the same on every platform.
 #[derive(Debug, Clone)]
