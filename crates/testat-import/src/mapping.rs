@@ -13,6 +13,7 @@ use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::model::{CheckKey, MappingSource, tool_key};
 use crate::{Import, ImportError};
@@ -119,6 +120,8 @@ pub struct Mappings {
     /// tool → check ID → entries (one per provider).
     builtin: HashMap<String, HashMap<String, Vec<Entry>>>,
     overrides: Vec<Override>,
+    /// Over the tables' text and the overrides, in the order they were added.
+    digest: Sha256,
 }
 
 /// What [`Mappings::lookup`] found for a check.
@@ -147,7 +150,17 @@ impl Mappings {
         Self::default()
     }
 
+    /// Hex SHA-256 over the built-in tables and the overrides in force, to record
+    /// with a run which mappings it was imported under.
+    pub fn fingerprint(&self) -> String {
+        hex::encode(self.digest.clone().finalize())
+    }
+
     fn add_table(&mut self, origin: &str, text: &str) -> Result<(), ImportError> {
+        self.digest.update(origin.as_bytes());
+        self.digest.update([0]);
+        self.digest.update(text.as_bytes());
+        self.digest.update([0]);
         let table: Table = serde_norway::from_str(text).map_err(|e| {
             let (line, column, message) = testat_catalog::yaml_error_parts(&e);
             ImportError::Mapping {
@@ -198,6 +211,10 @@ impl Mappings {
         origin: &str,
     ) -> Result<Self, ImportError> {
         for (i, entry) in entries.iter().enumerate() {
+            if let Ok(json) = serde_json::to_string(entry) {
+                self.digest.update(json.as_bytes());
+                self.digest.update([0]);
+            }
             let place = format!(
                 "[[mapping]] {} ({} {})",
                 i + 1,

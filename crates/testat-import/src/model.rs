@@ -381,6 +381,26 @@ impl Import {
             .collect()
     }
 
+    /// A rule ID for `check` that names the tool, unique across tools and providers:
+    /// `checkov:CKV_AWS_19`, `prowler:aws:s3_bucket_default_encryption`,
+    /// `semgrep:tls-verification-off`. For records and reports that mix tools.
+    pub fn rule_id(&self, check: &Check) -> String {
+        match &check.key.provider {
+            Some(provider) if self.tool.key() == "prowler" => {
+                format!("{}:{provider}:{}", self.tool.key(), check.key.id)
+            }
+            _ => format!("{}:{}", self.tool.key(), check.key.id),
+        }
+    }
+
+    /// How many different resources the findings are about.
+    pub fn resource_count(&self) -> usize {
+        let mut resources: Vec<&str> = self.findings.iter().map(|f| f.resource.as_str()).collect();
+        resources.sort_unstable();
+        resources.dedup();
+        resources.len()
+    }
+
     /// How many findings belong to unmapped checks.
     pub fn unmapped_findings(&self) -> usize {
         self.unmapped().values().sum()

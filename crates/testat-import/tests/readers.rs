@@ -67,6 +67,10 @@ fn checkov_json_of_the_examples() {
     );
     assert!(import.problems.is_empty(), "{:?}", import.problems);
     assert_eq!(import.default_scope(), "checkov");
+    assert_eq!(
+        import.rule_id(&import.checks[0]),
+        format!("checkov:{}", import.checks[0].key.id)
+    );
     // Checkov's open-source output has no severity, and none is made up.
     assert!(import.findings.iter().all(|f| f.severity.is_none()));
     assert!(import.checks.iter().all(|c| c.severity.is_none()));
@@ -265,6 +269,12 @@ fn prowler_ocsf() {
     assert_eq!(import.tool.version.as_deref(), Some("5.40.0"));
     assert_eq!(import.accounts, ["123456789012"]);
     assert_eq!(import.default_scope(), "prowler:123456789012");
+    assert_eq!(import.resource_count(), 8); // two checks look at the root user
+    let first = &import.checks[0];
+    assert_eq!(
+        import.rule_id(first),
+        "prowler:aws:s3_bucket_default_encryption"
+    );
     assert_eq!(
         counts(import),
         BTreeMap::from([("excepted", 1), ("fail", 4), ("pass", 3), ("unknown", 1)])
