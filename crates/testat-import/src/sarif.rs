@@ -680,7 +680,12 @@ fn finish_run<E: serde::de::Error>(
             .and_then(Score::value);
         let rule_severity = rule_score.and_then(Severity::from_score);
         let severity = p.score.and_then(Severity::from_score).or(rule_severity);
-        let (check, new) = builder.check(CheckKey { provider: None, id });
+        // Checkov's IDs name their provider; the same key as in its JSON.
+        let provider = (builder.import.tool.key() == "checkov")
+            .then(|| crate::checkov::provider_of(&id))
+            .flatten()
+            .map(str::to_owned);
+        let (check, new) = builder.check(CheckKey { provider, id });
         if new && let Some(c) = builder.check_mut(check) {
             if let Some(rule) = rule {
                 c.title = rule

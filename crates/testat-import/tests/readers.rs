@@ -177,6 +177,10 @@ fn checkov_sarif_is_sarif_whose_tool_is_checkov() {
         import.checks[privileged.check].mapping,
         MappingSource::Builtin
     );
+    assert_eq!(
+        import.checks[privileged.check].key.provider.as_deref(),
+        Some("kubernetes")
+    );
     let Place::File {
         path, start_line, ..
     } = &privileged.place
