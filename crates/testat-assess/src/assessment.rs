@@ -25,7 +25,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use testat_catalog::Catalog;
-use testat_store::{Attestation, Evidence};
+use testat_records::{Attestation, Evidence, EvidenceKind};
 
 use crate::model::{
     ASSESSMENT_SCHEMA, Assessment, AssessmentKind, AttestationRef, CatalogRef, CriterionResult,
@@ -36,7 +36,7 @@ use crate::period::{
     ScopeHistory, draw_sample, failure_intervals, gaps_and_coverage, median_time_to_fix,
 };
 use crate::service::{ScopedOut, ServiceDescription};
-use crate::{CriterionStatus, Inputs, SAMPLE_METHOD, Status, evidence_valid, parse_date};
+use crate::{CriterionStatus, Inputs, SAMPLE_METHOD, Status};
 
 /// A rule of the rule set: its title and the criteria it serves.
 #[derive(Debug, Clone, Default)]
@@ -300,12 +300,12 @@ fn latest_attestations(all: &[Attestation]) -> BTreeMap<&str, &Attestation> {
 fn attestation_ref(a: &Attestation) -> AttestationRef {
     AttestationRef {
         id: a.id,
-        status: a.status.clone(),
+        status: a.status.to_string(),
         statement: a.statement.clone(),
         owner: a.owner.clone(),
         attested_by: a.attested_by.clone(),
-        attested_at: testat_store::from_micros(a.attested_at),
-        next_review: a.next_review.as_deref().and_then(parse_date),
+        attested_at: a.attested_at,
+        next_review: a.next_review,
     }
 }
 
@@ -345,17 +345,14 @@ fn evidence_refs(id: &str, evidence: &[Evidence], today: NaiveDate) -> Vec<Evide
         .filter(|e| e.criteria.iter().any(|c| c == id))
         .map(|e| EvidenceRef {
             id: e.id,
-            kind: e.kind.clone(),
-            label: e
-                .name
-                .clone()
-                .or_else(|| e.url.clone())
-                .or_else(|| e.note.clone())
-                .unwrap_or_default(),
-            sha256: (e.kind == "file").then(|| e.sha256.clone()).flatten(),
-            effective: e.effective.as_deref().and_then(parse_date),
-            valid_until: e.valid_until.as_deref().and_then(parse_date),
-            valid: evidence_valid(e, today),
+            kind: e.kind.to_string(),
+            label: e.label().to_owned(),
+            sha256: (e.kind == EvidenceKind::File)
+                .then(|| e.sha256.clone())
+                .flatten(),
+            effective: e.effective,
+            valid_until: e.valid_until,
+            valid: e.in_force(today),
         })
         .collect()
 }
@@ -420,34 +417,22 @@ fn manual_deviations(
         .iter()
         .filter(|e| e.criteria.iter().any(|c| c == id))
         .collect();
-    let window = |e: &Evidence| {
-        (
-            e.effective.as_deref().and_then(parse_date),
-            e.valid_until.as_deref().and_then(parse_date),
-        )
-    };
-    let in_force = |e: &Evidence, day: NaiveDate| {
-        let (eff, until) = window(e);
-        eff.is_none_or(|d| d <= day) && until.is_none_or(|d| d >= day)
-    };
     let attested = result.attestation.is_some();
     let has_register = id.starts_with("INQ-");
     if attested
         && !has_register
-        && !evidence.iter().any(|e| {
-            let (eff, until) = window(e);
-            eff.is_none_or(|d| d <= to) && until.is_none_or(|d| d >= from)
-        })
+        && !evidence
+            .iter()
+            .any(|e| e.effective.is_none_or(|d| d <= to) && e.valid_until.is_none_or(|d| d >= from))
     {
         result
             .deviations
             .push("no evidence in force during the period".into());
     }
     for e in &evidence {
-        let (_, until) = window(e);
-        if let Some(until) = until.filter(|u| *u >= from && *u < to) {
+        if let Some(until) = e.valid_until.filter(|u| *u >= from && *u < to) {
             let next = until + Duration::days(1);
-            if !evidence.iter().any(|other| in_force(other, next)) {
+            if !evidence.iter().any(|other| other.in_force(next)) {
                 result.deviations.push(format!(
                     "evidence {} expired on {until}, within the period, and nothing replaced it",
                     e.id
@@ -463,15 +448,13 @@ fn manual_deviations(
         .collect();
     mine.sort_by_key(|a| a.id);
     for (i, a) in mine.iter().enumerate() {
-        let Some(due) = a.next_review.as_deref().and_then(parse_date) else {
+        let Some(due) = a.next_review else {
             continue;
         };
         if due < from || due >= to {
             continue;
         }
-        let next = mine
-            .get(i + 1)
-            .map(|n| testat_store::from_micros(n.attested_at).date_naive());
+        let next = mine.get(i + 1).map(|n| n.attested_at.date_naive());
         match next {
             Some(done) if done <= due => {}
             Some(done) => result.deviations.push(format!(
@@ -510,9 +493,7 @@ fn sample(
         .evidence
         .iter()
         .filter(|e| {
-            let eff = e.effective.as_deref().and_then(parse_date);
-            let added = testat_store::from_micros(e.added_at).date_naive();
-            let day = eff.unwrap_or(added);
+            let day = e.effective.unwrap_or_else(|| e.added_at.date_naive());
             day >= from_day && day <= to
         })
         .map(|e| e.id)

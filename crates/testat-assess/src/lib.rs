@@ -43,7 +43,6 @@ use std::fmt;
 
 mod assessment;
 pub mod example;
-mod gather;
 mod handout;
 mod model;
 mod period;
@@ -52,7 +51,6 @@ mod service;
 pub use assessment::{
     AssessmentInputs, PeriodInputs, RuleInfo, apply_scope, build_assessment, day_bounds,
 };
-pub use gather::{Snapshot, gather_histories, gather_snapshot};
 pub use period::{
     Change, RunPoint, ScopeHistory, draw_sample, failure_intervals, gaps_and_coverage,
     median_time_to_fix,
@@ -74,8 +72,9 @@ pub const SAMPLE_METHOD: &str = "splitmix64(seed), partial Fisher-Yates shuffle 
 use chrono::NaiveDate;
 use serde::Serialize;
 use testat_catalog::{Automation, Catalog, Criterion};
+use testat_inquiry::{InqCriterion, InqSupport};
+use testat_records::{AttestStatus, Attestation, Evidence};
 use testat_rules::Exception;
-use testat_store::{Attestation, Evidence, InqCriterion, InqSupport};
 
 /// The status of one criterion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -229,7 +228,7 @@ fn assess_one(
         today,
         &mut reasons,
     );
-    let not_applicable = attestation.is_some_and(|a| a.status == "not-applicable");
+    let not_applicable = attestation.is_some_and(|a| a.status == AttestStatus::NotApplicable);
     let status = if not_applicable {
         Status::NotApplicable
     } else if scan == Scan::Fail {
@@ -378,17 +377,6 @@ fn register_verdict(id: &str, inquiry: &[InqCriterion], reasons: &mut Vec<String
     }
 }
 
-pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
-}
-
-/// Evidence is valid on `today` unless it expired before or takes effect after.
-pub(crate) fn evidence_valid(e: &Evidence, today: NaiveDate) -> bool {
-    let until = e.valid_until.as_deref().and_then(parse_date);
-    let effective = e.effective.as_deref().and_then(parse_date);
-    until.is_none_or(|u| u >= today) && effective.is_none_or(|f| f <= today)
-}
-
 fn manual_verdict(
     id: &str,
     inputs: &Inputs<'_>,
@@ -403,11 +391,9 @@ fn manual_verdict(
         .iter()
         .filter(|e| e.criteria.iter().any(|c| c == id))
     {
-        let until = e.valid_until.as_deref().and_then(parse_date);
-        let effective = e.effective.as_deref().and_then(parse_date);
-        if let Some(until) = until.filter(|u| *u < today) {
+        if let Some(until) = e.valid_until.filter(|u| *u < today) {
             reasons.push(format!("evidence {} expired on {until}", e.id));
-        } else if let Some(from) = effective.filter(|f| *f > today) {
+        } else if let Some(from) = e.effective.filter(|f| *f > today) {
             reasons.push(format!("evidence {} is not effective before {from}", e.id));
         } else {
             valid += 1;
@@ -428,26 +414,22 @@ fn manual_verdict(
         "attested {} by {} (attestation {}, owner {})",
         a.status, a.attested_by, a.id, a.owner
     ));
-    let overdue = a
-        .next_review
-        .as_deref()
-        .and_then(parse_date)
-        .filter(|d| *d < today);
+    let overdue = a.next_review.filter(|d| *d < today);
     if let Some(d) = overdue {
         reasons.push(format!("review overdue since {d}"));
     }
-    match a.status.as_str() {
-        "implemented" if valid > 0 && overdue.is_none() => Manual::Met,
-        "implemented" => {
+    match a.status {
+        AttestStatus::Implemented if valid > 0 && overdue.is_none() => Manual::Met,
+        AttestStatus::Implemented => {
             if valid == 0 {
                 reasons.push("no valid evidence".into());
             }
             Manual::Partly
         }
-        "partial" => Manual::Partly,
-        "planned" => Manual::NotMet,
-        // `not-applicable` is decided by the caller; anything unknown is no verdict.
-        _ => Manual::None,
+        AttestStatus::Partial => Manual::Partly,
+        AttestStatus::Planned => Manual::NotMet,
+        // `not-applicable` is decided by the caller.
+        AttestStatus::NotApplicable => Manual::None,
     }
 }
 

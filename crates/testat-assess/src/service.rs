@@ -153,7 +153,7 @@ fn one_of(place: &str, field: &str, value: &str, allowed: &[&str]) -> Result<(),
 }
 
 fn country(place: &str, field: &str, code: &str) -> Result<(), ServiceError> {
-    if testat_store::ISO_3166_1_ALPHA_2.contains(&code) {
+    if testat_inquiry::ISO_3166_1_ALPHA_2.contains(&code) {
         Ok(())
     } else {
         Err(ServiceError {

@@ -23,30 +23,30 @@ fn attestation(id: i64, criterion: &str, status: &str, next_review: Option<&str>
     Attestation {
         id,
         criterion: criterion.into(),
-        status: status.into(),
+        status: status.parse().unwrap(),
         statement: "in place".into(),
         owner: "CISO".into(),
-        next_review: next_review.map(str::to_owned),
+        next_review: next_review.map(day),
         attested_by: "alice".into(),
-        attested_at: 0,
+        attested_at: chrono::DateTime::UNIX_EPOCH,
     }
 }
 
 fn evidence(id: i64, criterion: &str, valid_until: Option<&str>) -> Evidence {
     Evidence {
         id,
-        kind: "note".into(),
+        kind: testat_records::EvidenceKind::Note,
         sha256: None,
         name: None,
         size: None,
         media_type: None,
         url: None,
         note: Some("walkthrough".into()),
-        effective: Some("2026-01-01".into()),
-        valid_until: valid_until.map(str::to_owned),
+        effective: Some(day("2026-01-01")),
+        valid_until: valid_until.map(day),
         criteria: vec![criterion.into()],
         added_by: "alice".into(),
-        added_at: 0,
+        added_at: chrono::DateTime::UNIX_EPOCH,
     }
 }
 
@@ -321,7 +321,7 @@ fn in_the_past_recorded_failures_stand_but_recorded_exceptions_can_lapse() {
         exception("AWS-S3-ENCRYPTION", "aws_s3_bucket.b", "2026-01-31"),
     ];
     let rules = [r];
-    let today = crate::parse_date("2026-03-01").unwrap();
+    let today = day("2026-03-01");
     let now = Inputs {
         rules: &rules,
         exceptions: &exceptions,
@@ -362,7 +362,7 @@ fn in_the_past_recorded_failures_stand_but_recorded_exceptions_can_lapse() {
 #[test]
 fn an_assessment_reads_up_to_the_end_of_its_last_day_or_now() {
     use chrono::TimeZone;
-    let day = |d: &str| crate::parse_date(d).unwrap();
+
     let t = |h: u32, d: u32| chrono::Utc.with_ymd_and_hms(2026, 3, d, h, 0, 0).unwrap();
     let kind = crate::AssessmentKind::Type2 {
         from: day("2026-03-01"),

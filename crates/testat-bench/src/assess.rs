@@ -13,23 +13,22 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
-use testat_assess::{
-    AssessmentInputs, AssessmentKind, PeriodInputs, RuleInfo, STATUSES, Service,
-    ServiceDescription, build_assessment, gather_histories, gather_snapshot,
-};
+use testat_assess::{STATUSES, Service, ServiceDescription};
 use testat_catalog::{Automation, Catalog};
-use testat_report::assessment as render;
-use testat_rules::{Exception, RuleSet, Scope};
-use testat_store::{
-    AttestStatus, Location, NewAttestation, NewEvidence, NewRun, RunFinding, RunInput, Stamp, Store,
+use testat_project::{
+    AssessmentPhase, AssessmentRequest, Environment, Overrides, Project, SampleRequest, Settings,
 };
+use testat_records::{AttestStatus, Exception, NewAttestation};
+use testat_report::assessment as render;
+use testat_rules::{RuleSet, Scope};
+use testat_store::{Location, NewEvidence, NewRun, RunFinding, RunInput, Stamp, Store};
 
 use crate::BenchResult;
-use crate::measure::{Report, memory, timed};
+use crate::measure::{Memory, Report, memory, timed};
 use crate::rng::{Rng, mix};
 
 /// Bump when the generator changes, so that stores built by an older one are rebuilt.
@@ -40,8 +39,6 @@ const DATABASE: &str = "testat.db";
 const PARAMS: &str = "bench-params.json";
 /// The scope of every run.
 const SCOPE: &str = "default";
-/// The `[assessment] max_scan_gap` default.
-const MAX_GAP_HOURS: i64 = 36;
 
 /// Streams of the seeded generator (mixed with the seed, so they are independent).
 const STREAM_ESTATE: u64 = 1;
@@ -561,51 +558,13 @@ fn database_size(dir: &Path) -> u64 {
         .sum()
 }
 
-/// Builds or reuses the store, then runs and times the assessment.
-pub fn run(options: &Options) -> BenchResult<Report> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(run_async(options))
-}
-
-async fn run_async(options: &Options) -> BenchResult<Report> {
-    let catalog = testat_catalog::builtin();
-    let (rule_set, rules_time) = timed(|| RuleSet::builtin(catalog));
-    let rule_set = rule_set.map_err(|errors| {
-        let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        format!("built-in rules do not load: {}", messages.join("; "))
-    })?;
-    let rules = RuleInfo::of(&rule_set);
-
-    let existing = read_built(&options.dir)
-        .filter(|b| b.matches(options) && options.dir.join(DATABASE).is_file());
-    let reused = existing.is_some();
-    let built = match existing {
-        Some(b) => b,
-        None => build_store(options, &rule_set, catalog).await?,
-    };
-    let after_build = memory();
-
-    // The period: the whole schedule, as `--type 2 --from 2025-01-01 --to LAST`.
-    let (from, to) = (first_day(), built.last_day);
-    let kind = AssessmentKind::Type2 { from, to };
-    let now = Utc::now();
-    let start = kind.bounds().0;
-    let until = kind.cut_off(now);
-
-    let (store, open_time) = timed_async(Store::open(&location(&options.dir))).await;
-    let store = store?;
-    let (snapshot, snapshot_time) =
-        timed_async(gather_snapshot(&store, &rules, until, kind.end())).await;
-    let snapshot = snapshot?;
-    let after_snapshot = memory();
-    let (histories, histories_time) = timed_async(gather_histories(&store, start, until)).await;
-    let histories = histories?;
-    let after_histories = memory();
-    store.close().await;
-
-    let service = ServiceDescription {
+/// The project the bench assesses: no `testat.toml`, a fixed service description,
+/// `max_scan_gap` at its default (36 h).
+fn project(options: &Options) -> BenchResult<Project> {
+    let mut settings =
+        Settings::resolve(&options.dir, &Overrides::default(), &Environment::default())
+            .map_err(|e| format!("cannot set up the bench's project: {e}"))?;
+    settings.service = ServiceDescription {
         service: Some(Service {
             name: "Bench Cloud".to_owned(),
             provider: "Bench GmbH".to_owned(),
@@ -617,30 +576,79 @@ async fn run_async(options: &Options) -> BenchResult<Report> {
         }),
         ..ServiceDescription::default()
     };
-    let scope = service
-        .validate(catalog)
-        .map_err(|e| format!("the bench's service description is invalid: {e}"))?;
-    let period = PeriodInputs {
-        histories: &histories,
-        max_gap: chrono::Duration::hours(MAX_GAP_HOURS),
-        sample: Some((options.sample, options.seed)),
+    Ok(Project::new(settings))
+}
+
+/// Builds or reuses the store, then runs and times the assessment.
+pub fn run(options: &Options) -> BenchResult<Report> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(run_async(options))
+}
+
+async fn run_async(options: &Options) -> BenchResult<Report> {
+    let catalog = testat_catalog::builtin();
+    let (rule_set, rules_time) = timed(|| testat_project::load_rules(catalog, true, &[]));
+    let rule_set = rule_set.map_err(|e| format!("built-in rules do not load: {e}"))?;
+
+    let existing = read_built(&options.dir)
+        .filter(|b| b.matches(options) && options.dir.join(DATABASE).is_file());
+    let reused = existing.is_some();
+    let built = match existing {
+        Some(b) => b,
+        None => build_store(options, &rule_set, catalog).await?,
     };
-    let state = snapshot.inputs_for(&kind, now);
-    let (assessment, build_time) = timed(|| {
-        build_assessment(
-            catalog,
-            &AssessmentInputs {
-                kind,
-                state,
-                rules: &rules,
-                service: &service,
-                scope: &scope,
-                period: Some(period),
-                generated_at: now,
-                tool_version: env!("CARGO_PKG_VERSION"),
-            },
-        )
-    });
+    let after_build = memory();
+
+    // The period: the whole schedule, as `--type 2 --from 2025-01-01 --to LAST
+    // --sample N --seed S`, with a fixed service description instead of a testat.toml.
+    let project = project(options)?;
+    let request = AssessmentRequest::Type2 {
+        from: first_day(),
+        to: built.last_day,
+        sample: Some(SampleRequest {
+            size: options.sample,
+            seed: Some(options.seed),
+        }),
+    };
+    let job = project
+        .assessment_job(&request)
+        .map_err(|e| format!("the bench's assessment is invalid: {e}"))?;
+
+    let (store, open_time) = timed_async(Store::open(&location(&options.dir))).await;
+    let store = store?;
+    let mut marks: Vec<(AssessmentPhase, Instant, Memory)> = Vec::new();
+    let assessment = job
+        .run_observed(&store, &mut |phase| {
+            marks.push((phase, Instant::now(), memory()));
+        })
+        .await?;
+    store.close().await;
+    let between = |from: AssessmentPhase, to: AssessmentPhase| -> Duration {
+        let at = |p| marks.iter().find(|(q, _, _)| *q == p).map(|(_, t, _)| *t);
+        match (at(from), at(to)) {
+            (Some(a), Some(b)) => b.saturating_duration_since(a),
+            _ => Duration::ZERO,
+        }
+    };
+    let memory_at = |p: AssessmentPhase| {
+        marks
+            .iter()
+            .find(|(q, _, _)| *q == p)
+            .map_or_else(Memory::default, |m| m.2)
+    };
+    let snapshot_time = between(
+        AssessmentPhase::GatheringSnapshot,
+        AssessmentPhase::GatheringHistories,
+    );
+    let histories_time = between(
+        AssessmentPhase::GatheringHistories,
+        AssessmentPhase::Building,
+    );
+    let build_time = between(AssessmentPhase::Building, AssessmentPhase::Done);
+    let after_snapshot = memory_at(AssessmentPhase::GatheringHistories);
+    let after_histories = memory_at(AssessmentPhase::Building);
     let after_assessment = memory();
 
     let mut renders: Vec<(&str, Duration, u64, u64)> = Vec::new();
@@ -661,12 +669,10 @@ async fn run_async(options: &Options) -> BenchResult<Report> {
     measure_render!("oscal", render::render_assessment_results);
     let after_render = memory();
 
-    let history_changes: usize = histories
-        .iter()
-        .flat_map(|h| &h.runs)
-        .map(|(_, c)| c.len())
-        .sum();
-    let history_runs: usize = histories.iter().map(|h| h.runs.len()).sum();
+    let history_runs: usize = assessment
+        .period
+        .as_ref()
+        .map_or(0, |p| p.runs.values().sum());
     let intervals: usize = assessment.criteria.iter().map(|c| c.failures.len()).sum();
     let deviations: usize = assessment.criteria.iter().map(|c| c.deviations.len()).sum();
     let render_total: Duration = renders.iter().map(|(_, t, _, _)| *t).sum();
@@ -693,8 +699,8 @@ async fn run_async(options: &Options) -> BenchResult<Report> {
     );
     out.row(
         "period",
-        format!("{from} to {to}"),
-        serde_json::json!({"from": from, "to": to}),
+        format!("{} to {}", first_day(), built.last_day),
+        serde_json::json!({"from": first_day(), "to": built.last_day}),
     );
     out.count("findings_per_run", built.findings_per_run);
     out.row(
@@ -738,13 +744,7 @@ async fn run_async(options: &Options) -> BenchResult<Report> {
     for (name, _, size, _) in &renders {
         out.bytes(&format!("size_{name}"), *size);
     }
-    out.count("snapshot_rule_results", snapshot.rules.len());
-    out.count(
-        "snapshot_failing",
-        snapshot.rules.iter().map(|r| r.failing.len()).sum(),
-    );
     out.count("history_runs", history_runs);
-    out.count("history_changes", history_changes);
     out.count("failure_intervals", intervals);
     out.count("deviations", deviations);
     for status in STATUSES {

@@ -1,57 +1,71 @@
-//! `testat-bench scan`: Testat's scan pipeline in-process, phase by phase, the way
+//! `testat-bench scan`: the project's scan job in-process, phase by phase, the way
 //! `testat scan --format json` runs it (without a config file).
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use testat_inputs::ReadOptions;
-use testat_report::{ScanFormat, ScanReport};
-use testat_rules::{Outcome, RuleSet, Severity};
+use testat_project::{Clock, Phase, ScanSettings};
+use testat_report::ScanFormat;
+use testat_rules::{Outcome, Severity};
 
 use crate::BenchResult;
-use crate::measure::{Report, memory, timed};
+use crate::measure::{Memory, Report, memory, timed};
 
 /// Runs the pipeline on `file` and reports time and memory per phase.
 pub fn run(file: &Path) -> BenchResult<Report> {
     let size = std::fs::metadata(file)
         .map_err(|e| format!("cannot read {}: {e}", file.display()))?
         .len();
-    let started_at = chrono::Utc::now();
     let catalog = testat_catalog::builtin();
-    let (rules, rules_time) = timed(|| RuleSet::builtin(catalog));
-    let rules = rules.map_err(|errors| {
-        let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        format!("built-in rules do not load: {}", messages.join("; "))
-    })?;
-    let after_rules = memory();
-
-    let paths = [file.to_path_buf()];
-    let (inputs, read_time) = timed(|| testat_inputs::read_paths(&paths, &ReadOptions::default()));
-    let after_read = memory();
-    for problem in &inputs.problems {
+    // `testat scan FILE --format json` with the defaults and no testat.toml.
+    let settings = ScanSettings {
+        builtin_rules: true,
+        rule_dirs: Vec::new(),
+        fail_on: Severity::High,
+        criteria: Vec::new(),
+        skip_rules: Vec::new(),
+        max_file_size: ReadOptions::default().max_file_size,
+    };
+    let mut marks: Vec<(Phase, Instant, Memory)> = Vec::new();
+    let scan = testat_project::scan(
+        catalog,
+        &settings,
+        Vec::new(),
+        &[file.to_path_buf()],
+        &Clock::system(),
+        &mut |phase| marks.push((phase, Instant::now(), memory())),
+    )
+    .map_err(|e| format!("the scan failed: {e}"))?;
+    for problem in &scan.inputs.problems {
         eprintln!("warning: {problem}");
     }
-
-    let (mut findings, evaluate_time) = timed(|| testat_rules::evaluate(&inputs, &rules));
-    let today = started_at.date_naive();
-    let (exception_use, exceptions_time) =
-        timed(|| testat_rules::apply_exceptions(&mut findings, &inputs, &rules, &[], today));
-    let after_evaluate = memory();
-
-    let report = ScanReport {
-        tool_version: env!("CARGO_PKG_VERSION"),
-        catalog,
-        inputs: &inputs,
-        rules: &rules,
-        findings: &findings,
-        exceptions: &[],
-        exception_use: &exception_use,
-        fail_on: Severity::High,
-        started_at,
-        finished_at: chrono::Utc::now(),
+    let at = |wanted: fn(&Phase) -> bool| marks.iter().find(|(p, _, _)| wanted(p));
+    let span = |from: fn(&Phase) -> bool, to: fn(&Phase) -> bool| -> Duration {
+        match (at(from), at(to)) {
+            (Some(a), Some(b)) => b.1.saturating_duration_since(a.1),
+            _ => Duration::ZERO,
+        }
     };
-    let (text, render_time) = timed(|| testat_report::render(&report, ScanFormat::Json, false));
+    let memory_at = |wanted: fn(&Phase) -> bool| at(wanted).map_or_else(Memory::default, |m| m.2);
+    let loading = |p: &Phase| matches!(p, Phase::LoadingRules);
+    let reading = |p: &Phase| matches!(p, Phase::Reading);
+    let evaluating = |p: &Phase| matches!(p, Phase::Evaluating { .. });
+    let excepting = |p: &Phase| matches!(p, Phase::ApplyingExceptions);
+    let done = |p: &Phase| matches!(p, Phase::Done);
+    let rules_time = span(loading, reading);
+    let read_time = span(reading, evaluating);
+    let evaluate_time = span(evaluating, excepting);
+    let exceptions_time = span(excepting, done);
+    let after_rules = memory_at(reading);
+    let after_read = memory_at(evaluating);
+    let after_evaluate = memory_at(done);
+
+    let (text, render_time) =
+        timed(|| testat_report::render(&scan.report(catalog), ScanFormat::Json, false));
     let text = text.map_err(|e| format!("cannot render the JSON report: {e}"))?;
     let after_render = memory();
+    let (inputs, rules, findings) = (&scan.inputs, &scan.rules, &scan.findings);
 
     let total = rules_time + read_time + evaluate_time + exceptions_time + render_time;
     let count = |outcome: Outcome| findings.iter().filter(|f| f.outcome == outcome).count();

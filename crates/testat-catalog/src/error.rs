@@ -118,9 +118,7 @@ pub enum CatalogError {
 fn unknown_criterion_message(input: &str, suggestions: &[String]) -> String {
     let mut message = format!("unknown criterion `{input}`");
     match suggestions {
-        [] => message.push_str(
-            "; criterion IDs look like CRY-03 (run `testat catalog list` to see them all)",
-        ),
+        [] => message.push_str("; criterion IDs look like CRY-03"),
         [one] => message.push_str(&format!("; did you mean `{one}`?")),
         many => {
             let quoted: Vec<String> = many.iter().map(|s| format!("`{s}`")).collect();

@@ -118,7 +118,14 @@ fn lookup_is_case_insensitive_and_suggests() {
         "{message}"
     );
     let message = c5.get("nonsense").unwrap_err().to_string();
-    assert!(message.contains("testat catalog list"), "{message}");
+    assert!(
+        message.contains("criterion IDs look like CRY-03"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("testat "),
+        "library errors name no command: {message}"
+    );
 }
 
 #[test]

@@ -38,7 +38,7 @@ pub enum InputError {
     /// The file is larger than [`ReadOptions::max_file_size`](crate::ReadOptions::max_file_size).
     #[error(
         "{}: the file is {} bytes, more than the limit of {limit} bytes; \
-         raise the limit with `--max-file-size` if the file is meant to be scanned",
+         raise the limit (`max_file_size` under `[scan]` in testat.toml) if the file is meant to be scanned",
         path.display(),
         size.map_or_else(|| format!("more than {limit}"), |s| s.to_string())
     )]

@@ -423,7 +423,7 @@ fn file_larger_than_the_limit_is_not_read() {
             ": the file is 3221225472 bytes, more than the limit of 2147483648 bytes",
         ),
     );
-    assert!(message.contains("--max-file-size"), "{message}");
+    assert!(message.contains("max_file_size"), "{message}");
 
     // Under a directory too, when the start looks like JSON; a sparse file of zeros
     // (binary) is only skipped.

@@ -1,12 +1,12 @@
 //! The transparency report of government investigation requests (C5 INQ) as Markdown
 //! and as one self-contained HTML page, ready for a public transparency page. The
-//! counts come banded from `testat_store::transparency_report`; this module only lays
+//! counts come banded from `testat_inquiry::transparency_report`; this module only lays
 //! them out (the bands are explained in the report itself).
 
 use minijinja::value::Serde;
 use minijinja::{Environment, Value, context};
 use serde::Serialize;
-use testat_store::{Line, TransparencyReport};
+use testat_inquiry::{Line, TransparencyReport};
 
 use crate::ReportError;
 use crate::assessment::escape_markdown;

@@ -1,112 +1,72 @@
 //! Attestations (statements on criteria no scan can test, kept as history) and
 //! exceptions stored beside those in `testat.toml`.
 
-use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::AnyConnection;
-use testat_rules::Exception;
+use testat_records::{Attestation, Exception, NewAttestation, StoredException};
 
+use crate::decode;
 use crate::{Result, Stamp, Store, StoreError, audit, micros, next_id};
 
-/// How far a criterion is implemented.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum AttestStatus {
-    /// In place and working.
-    Implemented,
-    /// Partly in place.
-    Partial,
-    /// Planned.
-    Planned,
-    /// Does not apply to this service.
-    NotApplicable,
+/// An attestation as stored: the columns as they are, for audit payloads.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+struct AttestationRow {
+    id: i64,
+    criterion: String,
+    status: String,
+    statement: String,
+    owner: String,
+    next_review: Option<String>,
+    attested_by: String,
+    attested_at: i64,
 }
 
-impl AttestStatus {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Implemented => "implemented",
-            Self::Partial => "partial",
-            Self::Planned => "planned",
-            Self::NotApplicable => "not-applicable",
-        }
+impl AttestationRow {
+    fn typed(self) -> Result<Attestation> {
+        let record = format!("attestation {}", self.id);
+        Ok(Attestation {
+            id: self.id,
+            criterion: self.criterion,
+            status: decode::word(&record, "status", &self.status, "an attestation status")?,
+            statement: self.statement,
+            owner: self.owner,
+            next_review: decode::opt_date(&record, "next_review", self.next_review.as_deref())?,
+            attested_by: self.attested_by,
+            attested_at: decode::time(&record, "attested_at", self.attested_at)?,
+        })
     }
 }
 
-/// An attestation to record.
-#[derive(Debug, Clone)]
-pub struct NewAttestation {
-    /// Criterion ID, checked against the catalogue.
-    pub criterion: String,
-    /// Status.
-    pub status: AttestStatus,
-    /// What is in place, in the owner's words.
-    pub statement: String,
-    /// Who is responsible.
-    pub owner: String,
-    /// When to look at it again.
-    pub next_review: Option<NaiveDate>,
+/// An exception as stored: the columns as they are, for audit payloads.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+struct ExceptionRow {
+    id: i64,
+    rule: String,
+    resource: String,
+    justification: String,
+    approved_by: String,
+    risk_owner: Option<String>,
+    expires: String,
+    added_by: String,
+    added_at: i64,
 }
 
-/// A recorded attestation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct Attestation {
-    /// Its ID (later attestations of a criterion have larger IDs).
-    pub id: i64,
-    /// Criterion ID.
-    pub criterion: String,
-    /// Status.
-    pub status: String,
-    /// Statement.
-    pub statement: String,
-    /// Owner.
-    pub owner: String,
-    /// Next review (YYYY-MM-DD).
-    pub next_review: Option<String>,
-    /// Who recorded it.
-    pub attested_by: String,
-    /// When (microseconds since the epoch).
-    pub attested_at: i64,
-}
-
-/// An exception to store: the same fields as in `testat.toml`.
-pub type NewStoredException = Exception;
-
-/// An exception held in the store.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct StoredException {
-    /// Its ID.
-    pub id: i64,
-    /// Rule pattern.
-    pub rule: String,
-    /// Resource address pattern.
-    pub resource: String,
-    /// Why it is acceptable.
-    pub justification: String,
-    /// Who approved it.
-    pub approved_by: String,
-    /// Who carries the risk.
-    pub risk_owner: Option<String>,
-    /// Last day it applies (YYYY-MM-DD).
-    pub expires: String,
-    /// Who stored it.
-    pub added_by: String,
-    /// When (microseconds since the epoch).
-    pub added_at: i64,
-}
-
-impl StoredException {
-    /// As the rule engine's exception (expiry unreadable: already expired).
-    pub fn to_exception(&self) -> Exception {
-        Exception {
-            rule: self.rule.clone(),
-            resource: self.resource.clone(),
-            justification: self.justification.clone(),
-            approved_by: self.approved_by.clone(),
-            risk_owner: self.risk_owner.clone(),
-            expires: NaiveDate::parse_from_str(&self.expires, "%Y-%m-%d").unwrap_or(NaiveDate::MIN),
-        }
+impl ExceptionRow {
+    fn typed(self) -> Result<StoredException> {
+        let record = format!("exception {}", self.id);
+        Ok(StoredException {
+            id: self.id,
+            exception: Exception {
+                expires: decode::date(&record, "expires", &self.expires)?,
+                rule: self.rule,
+                resource: self.resource,
+                justification: self.justification,
+                approved_by: self.approved_by,
+                risk_owner: self.risk_owner,
+            },
+            added_by: self.added_by,
+            added_at: decode::time(&record, "added_at", self.added_at)?,
+        })
     }
 }
 
@@ -114,9 +74,10 @@ impl Store {
     /// Records an attestation (never replacing earlier ones). Returns its ID.
     pub async fn attest(&self, new: &NewAttestation, stamp: &Stamp) -> Result<i64> {
         if new.statement.trim().is_empty() || new.owner.trim().is_empty() {
-            return Err(StoreError::Invalid(
-                "an attestation needs a --statement and an --owner".into(),
-            ));
+            return Err(StoreError::Incomplete {
+                record: "an attestation",
+                needs: "a statement and an owner",
+            });
         }
         let mut tx = self.begin_write().await?;
         let id = next_id(self, &mut tx, "attestations", "id").await?;
@@ -150,19 +111,21 @@ impl Store {
     /// Attestations, oldest first; only those of `criterion` when given.
     pub async fn attestations(&self, criterion: Option<&str>) -> Result<Vec<Attestation>> {
         let mut conn = self.pool().acquire().await.map_err(|e| self.err(&e))?;
-        let all = select_attestations(self, &mut conn, None).await?;
-        Ok(all
+        select_attestations(self, &mut conn, None)
+            .await?
             .into_iter()
             .filter(|a| criterion.is_none_or(|c| a.criterion == c))
-            .collect())
+            .map(AttestationRow::typed)
+            .collect()
     }
 
     /// Stores an exception. Returns its ID.
-    pub async fn add_exception(&self, new: &NewStoredException, stamp: &Stamp) -> Result<i64> {
+    pub async fn add_exception(&self, new: &Exception, stamp: &Stamp) -> Result<i64> {
         if new.justification.trim().is_empty() || new.approved_by.trim().is_empty() {
-            return Err(StoreError::Invalid(
-                "an exception needs a --justification and --approved-by".into(),
-            ));
+            return Err(StoreError::Incomplete {
+                record: "an exception",
+                needs: "a justification and who approved it",
+            });
         }
         let mut tx = self.begin_write().await?;
         let id = next_id(self, &mut tx, "exceptions", "id").await?;
@@ -197,15 +160,19 @@ impl Store {
     /// Stored exceptions, oldest first.
     pub async fn exceptions(&self) -> Result<Vec<StoredException>> {
         let mut conn = self.pool().acquire().await.map_err(|e| self.err(&e))?;
-        select_exceptions(self, &mut conn, None).await
+        select_exceptions(self, &mut conn, None)
+            .await?
+            .into_iter()
+            .map(ExceptionRow::typed)
+            .collect()
     }
 }
 
-pub(crate) async fn select_attestations(
+async fn select_attestations(
     store: &Store,
     conn: &mut AnyConnection,
     id: Option<i64>,
-) -> Result<Vec<Attestation>> {
+) -> Result<Vec<AttestationRow>> {
     let sql = format!(
         "SELECT id, criterion, status, statement, owner, next_review, attested_by, attested_at FROM attestations {} ORDER BY id",
         if id.is_some() { "WHERE id = $1" } else { "" }
@@ -217,11 +184,11 @@ pub(crate) async fn select_attestations(
     query.fetch_all(&mut *conn).await.map_err(|e| store.err(&e))
 }
 
-pub(crate) async fn select_exceptions(
+async fn select_exceptions(
     store: &Store,
     conn: &mut AnyConnection,
     id: Option<i64>,
-) -> Result<Vec<StoredException>> {
+) -> Result<Vec<ExceptionRow>> {
     let sql = format!(
         "SELECT id, rule, resource, justification, approved_by, risk_owner, expires, added_by, added_at FROM exceptions {} ORDER BY id",
         if id.is_some() { "WHERE id = $1" } else { "" }
@@ -247,7 +214,7 @@ pub(crate) async fn attestation_payload(
     };
     serde_json::to_string(&a)
         .map(Some)
-        .map_err(|e| StoreError::Invalid(format!("cannot encode attestation {id}: {e}")))
+        .map_err(|e| StoreError::encode(format!("attestation {id}"), &e))
 }
 
 pub(crate) async fn exception_payload(
@@ -264,5 +231,5 @@ pub(crate) async fn exception_payload(
     };
     serde_json::to_string(&x)
         .map(Some)
-        .map_err(|e| StoreError::Invalid(format!("cannot encode exception {id}: {e}")))
+        .map_err(|e| StoreError::encode(format!("exception {id}"), &e))
 }

@@ -88,9 +88,8 @@ pub(crate) async fn append_and_commit(
     payload: Option<String>,
 ) -> Result<()> {
     let Some(payload) = payload else {
-        return Err(StoreError::Missing {
-            what: format!("{object}, just written,"),
-            hint: "the change was rolled back; run `testat verify` and report this as a bug".into(),
+        return Err(StoreError::Unreadable {
+            object: object.to_owned(),
         });
     };
     append(store, &mut tx, stamp, action, object, &payload).await?;

@@ -25,10 +25,13 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::audit::AuditEvent;
+use crate::error::EvidenceProblem;
 use crate::evidence::blob_path;
 use crate::keys::KeyPair;
 use crate::verify::Problem;
-use crate::{Attestation, CriterionCounts, Evidence, Result, Run, RunInput, Store, StoreError};
+use crate::{
+    Attestation, CriterionCounts, Evidence, Result, Run, RunInput, Store, StoreError, micros,
+};
 
 /// The format named in every manifest.
 pub const BUNDLE_FORMAT: &str = "testat-bundle-v1";
@@ -206,8 +209,7 @@ impl BundleReport {
 }
 
 fn json<T: Serialize>(what: &str, value: &T) -> Result<Vec<u8>> {
-    let mut bytes = serde_json::to_vec_pretty(value)
-        .map_err(|e| StoreError::Invalid(format!("cannot encode {what}: {e}")))?;
+    let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| StoreError::encode(what, &e))?;
     bytes.push(b'\n');
     Ok(bytes)
 }
@@ -249,17 +251,14 @@ impl Store {
         out: &Path,
     ) -> Result<ExportSummary> {
         if period.to < period.from {
-            return Err(StoreError::Invalid(format!(
-                "--to {} is before --from {}",
-                period.to, period.from
-            )));
+            return Err(StoreError::Period {
+                from: period.from,
+                to: period.to,
+            });
         }
         if out.exists() {
-            return Err(StoreError::Evidence {
+            return Err(StoreError::Exists {
                 path: out.to_owned(),
-                message:
-                    "already exists; bundle export refuses to overwrite — choose another --out"
-                        .into(),
             });
         }
         let (start, end) = period.bounds();
@@ -297,7 +296,7 @@ impl Store {
 
         let mut runs = Vec::new();
         for run in self.runs().await? {
-            if in_period(run.started_at) {
+            if in_period(micros(run.started_at)) {
                 let inputs = self.run_inputs(run.id).await?;
                 let criteria = self.run_criteria(run.id).await?;
                 runs.push(BundledRun {
@@ -307,27 +306,24 @@ impl Store {
                 });
             }
         }
-        let (from_s, to_s) = (period.from.to_string(), period.to.to_string());
         let evidence: Vec<Evidence> = self
             .evidence(None)
             .await?
             .into_iter()
             .filter(|e| {
-                let covers = e.effective.as_ref().is_some_and(|eff| {
-                    eff.as_str() <= to_s.as_str()
-                        && e.valid_until
-                            .as_ref()
-                            .is_none_or(|v| v.as_str() >= from_s.as_str())
+                let covers = e.effective.is_some_and(|eff| {
+                    eff <= period.to && e.valid_until.is_none_or(|v| v >= period.from)
                 });
-                in_period(e.added_at) || covers
+                in_period(micros(e.added_at)) || covers
             })
             .collect();
         let mut in_force: HashMap<String, Attestation> = HashMap::new();
         let mut attestations = Vec::new();
         for a in self.attestations(None).await? {
-            if a.attested_at < start {
+            let at = micros(a.attested_at);
+            if at < start {
                 in_force.insert(a.criterion.clone(), a);
-            } else if a.attested_at < end {
+            } else if at < end {
                 attestations.push(a);
             }
         }
@@ -339,16 +335,15 @@ impl Store {
             .exceptions()
             .await?
             .into_iter()
-            .filter(|x| x.added_at < end && x.expires.as_str() >= from_s.as_str())
+            .filter(|x| micros(x.added_at) < end && x.exception.expires >= period.from)
             .collect();
 
         let dir = self.evidence_dir.clone();
         let shas: BTreeSet<String> = evidence.iter().filter_map(|e| e.sha256.clone()).collect();
         if !shas.is_empty() && dir.is_none() {
-            return Err(StoreError::Invalid(format!(
-                "{} has no evidence folder: evidence files live in .testat/evidence; run the command in the directory where `testat init` was run",
-                self.url()
-            )));
+            return Err(StoreError::NoEvidenceFolder {
+                url: self.url().to_owned(),
+            });
         }
 
         let summary = ExportSummary {
@@ -464,9 +459,9 @@ fn write_archive(
             if got != *sha || reader.size != size {
                 return Err(StoreError::Evidence {
                     path: src,
-                    message: format!(
-                        "does not hash to its name (got {got}); the store is damaged — run `testat verify`"
-                    ),
+                    problem: EvidenceProblem::Altered {
+                        sha256: sha.clone(),
+                    },
                 });
             }
             manifest.files.push(ManifestFile {
@@ -799,6 +794,9 @@ mod tests {
         };
         let (a, b) = p.bounds();
         assert_eq!(b - a, 86_400_000_000);
-        assert_eq!(crate::from_micros(a).date_naive(), p.from);
+        assert_eq!(
+            testat_records::micros::from_micros(a).unwrap().date_naive(),
+            p.from
+        );
     }
 }

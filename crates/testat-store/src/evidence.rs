@@ -10,29 +10,11 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::AnyConnection;
 
+use testat_records::{Evidence, EvidenceKind};
+
+use crate::decode;
+use crate::error::EvidenceProblem;
 use crate::{Result, Stamp, Store, StoreError, audit, micros, next_id};
-
-/// What a piece of evidence is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum EvidenceKind {
-    /// A file, stored in the evidence folder.
-    File,
-    /// A link.
-    Url,
-    /// A note only.
-    Note,
-}
-
-impl EvidenceKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::File => "file",
-            Self::Url => "url",
-            Self::Note => "note",
-        }
-    }
-}
 
 /// Evidence to add.
 #[derive(Debug, Clone, Default)]
@@ -51,36 +33,44 @@ pub struct NewEvidence {
     pub valid_until: Option<NaiveDate>,
 }
 
-/// Stored evidence.
+/// Evidence as stored: the columns as they are (and its criteria), for audit payloads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct Evidence {
-    /// Its ID.
-    pub id: i64,
-    /// `file`, `url` or `note`.
-    pub kind: String,
-    /// SHA-256 of the file.
-    pub sha256: Option<String>,
-    /// The file's original name, sanitised.
-    pub name: Option<String>,
-    /// The file's size.
-    pub size: Option<i64>,
-    /// Media type, from the name's extension.
-    pub media_type: Option<String>,
-    /// The link.
-    pub url: Option<String>,
-    /// The note.
-    pub note: Option<String>,
-    /// Effective date (YYYY-MM-DD).
-    pub effective: Option<String>,
-    /// Valid until (YYYY-MM-DD).
-    pub valid_until: Option<String>,
-    /// Criterion IDs, sorted.
+pub(crate) struct EvidenceRow {
+    pub(crate) id: i64,
+    kind: String,
+    pub(crate) sha256: Option<String>,
+    name: Option<String>,
+    size: Option<i64>,
+    media_type: Option<String>,
+    url: Option<String>,
+    note: Option<String>,
+    effective: Option<String>,
+    valid_until: Option<String>,
     #[sqlx(skip)]
-    pub criteria: Vec<String>,
-    /// Who added it.
-    pub added_by: String,
-    /// When (microseconds since the epoch).
-    pub added_at: i64,
+    criteria: Vec<String>,
+    added_by: String,
+    added_at: i64,
+}
+
+impl EvidenceRow {
+    pub(crate) fn typed(self) -> Result<Evidence> {
+        let record = format!("evidence {}", self.id);
+        Ok(Evidence {
+            id: self.id,
+            kind: decode::word(&record, "kind", &self.kind, "an evidence kind")?,
+            sha256: self.sha256,
+            name: self.name,
+            size: self.size,
+            media_type: self.media_type,
+            url: self.url,
+            note: self.note,
+            effective: decode::opt_date(&record, "effective", self.effective.as_deref())?,
+            valid_until: decode::opt_date(&record, "valid_until", self.valid_until.as_deref())?,
+            criteria: self.criteria,
+            added_by: self.added_by,
+            added_at: decode::time(&record, "added_at", self.added_at)?,
+        })
+    }
 }
 
 /// A file name safe to write anywhere: the last path component only, no control
@@ -148,16 +138,16 @@ fn copy_to_temp(src: &Path, dir: &Path, max: u64) -> Result<(PathBuf, String, u6
     if !before.is_file() {
         return Err(StoreError::Evidence {
             path: src.to_owned(),
-            message: "not a regular file; give a file, or use --url or --note".into(),
+            problem: EvidenceProblem::NotAFile,
         });
     }
     if before.len() > max {
         return Err(StoreError::Evidence {
             path: src.to_owned(),
-            message: format!(
-                "{} bytes is over the evidence size limit of {max} bytes; raise evidence.max_size in .testat/config.toml or store a link with --url",
-                before.len()
-            ),
+            problem: EvidenceProblem::TooLarge {
+                size: before.len(),
+                max,
+            },
         });
     }
     let tmp_dir = dir.join("tmp");
@@ -190,16 +180,16 @@ fn copy_to_temp(src: &Path, dir: &Path, max: u64) -> Result<(PathBuf, String, u6
             if copied > max {
                 return Err(StoreError::Evidence {
                     path: src.to_owned(),
-                    message: format!(
-                        "grew past the evidence size limit of {max} bytes while being added"
-                    ),
+                    problem: EvidenceProblem::GrewTooLarge { max },
                 });
             }
         }
         output.sync_all().map_err(|e| StoreError::io(&tmp, e))?;
         let after = std::fs::metadata(src).map_err(|e| StoreError::Evidence {
             path: src.to_owned(),
-            message: format!("vanished while being added ({e}); nothing was stored"),
+            problem: EvidenceProblem::Vanished {
+                reason: e.to_string(),
+            },
         })?;
         if after.len() != before.len()
             || copied != before.len()
@@ -207,7 +197,7 @@ fn copy_to_temp(src: &Path, dir: &Path, max: u64) -> Result<(PathBuf, String, u6
         {
             return Err(StoreError::Evidence {
                 path: src.to_owned(),
-                message: "changed while being added; nothing was stored — add it again once it is no longer being written".into(),
+                problem: EvidenceProblem::Changed,
             });
         }
         Ok((hex::encode(hasher.finalize()), copied))
@@ -234,35 +224,31 @@ fn date(d: Option<NaiveDate>) -> Option<String> {
 
 impl Store {
     fn evidence_dir(&self) -> Result<&Path> {
-        self.evidence_dir.as_deref().ok_or_else(|| {
-            StoreError::Invalid(format!(
-                "{} has no evidence folder: evidence files live in .testat/evidence; run the command in the directory where `testat init` was run",
-                self.url()
-            ))
-        })
+        self.evidence_dir
+            .as_deref()
+            .ok_or_else(|| StoreError::NoEvidenceFolder {
+                url: self.url().to_owned(),
+            })
     }
 
     /// Adds evidence: stores the file (if any) durably first, then its record, the
     /// criteria and an audit event in one transaction. Returns the evidence ID.
     pub async fn add_evidence(&self, new: &NewEvidence, stamp: &Stamp) -> Result<i64> {
         if new.criteria.is_empty() {
-            return Err(StoreError::Invalid(
-                "evidence needs at least one --criterion".into(),
-            ));
+            return Err(StoreError::Incomplete {
+                record: "evidence",
+                needs: "at least one criterion",
+            });
         }
         let kind = match (&new.file, &new.url, &new.note) {
             (Some(_), Some(_), _) => {
-                return Err(StoreError::Invalid(
-                    "give a file or --url, not both; add them as two pieces of evidence".into(),
-                ));
+                return Err(StoreError::FileAndLink);
             }
             (Some(_), None, _) => EvidenceKind::File,
             (None, Some(_), _) => EvidenceKind::Url,
             (None, None, Some(_)) => EvidenceKind::Note,
             (None, None, None) => {
-                return Err(StoreError::Invalid(
-                    "nothing to add: give a FILE, --url URL or --note TEXT".into(),
-                ));
+                return Err(StoreError::NoEvidence);
             }
         };
         let mut blob: Option<(String, i64, String)> = None;
@@ -361,11 +347,12 @@ impl Store {
     /// Every piece of evidence, oldest first; only those for `criterion` when given.
     pub async fn evidence(&self, criterion: Option<&str>) -> Result<Vec<Evidence>> {
         let mut conn = self.pool().acquire().await.map_err(|e| self.err(&e))?;
-        let all = select_evidence(self, &mut conn, None).await?;
-        Ok(all
+        select_evidence(self, &mut conn, None)
+            .await?
             .into_iter()
             .filter(|e| criterion.is_none_or(|c| e.criteria.iter().any(|x| x == c)))
-            .collect())
+            .map(EvidenceRow::typed)
+            .collect()
     }
 
     /// One piece of evidence.
@@ -375,10 +362,11 @@ impl Store {
             .await?
             .into_iter()
             .next()
-            .ok_or_else(|| StoreError::Missing {
-                what: format!("evidence {id}"),
-                hint: "`testat evidence list` shows the stored evidence".into(),
-            })
+            .ok_or(StoreError::Missing {
+                kind: "evidence",
+                id,
+            })?
+            .typed()
     }
 
     /// Copies the file of evidence `id` into `to_dir` under its sanitised name,
@@ -386,10 +374,10 @@ impl Store {
     pub async fn export_evidence(&self, id: i64, to_dir: &Path) -> Result<PathBuf> {
         let evidence = self.evidence_by_id(id).await?;
         let (Some(sha), Some(name)) = (&evidence.sha256, &evidence.name) else {
-            return Err(StoreError::Invalid(format!(
-                "evidence {id} is a {} and has no file to export; `testat evidence show {id}` shows it",
-                evidence.kind
-            )));
+            return Err(StoreError::NotAFile {
+                id,
+                kind: evidence.kind,
+            });
         };
         let src = blob_path(self.evidence_dir()?, sha);
         let dest = to_dir.join(sanitise_name(name));
@@ -400,10 +388,7 @@ impl Store {
             .open(&dest)
             .map_err(|e| {
                 if e.kind() == std::io::ErrorKind::AlreadyExists {
-                    StoreError::Evidence {
-                        path: dest.clone(),
-                        message: "already exists; export refuses to overwrite — choose another --to folder".into(),
-                    }
+                    StoreError::Exists { path: dest.clone() }
                 } else {
                     StoreError::io(&dest, e)
                 }
@@ -427,9 +412,9 @@ impl Store {
             let _ = std::fs::remove_file(&dest);
             return Err(StoreError::Evidence {
                 path: src,
-                message: format!(
-                    "does not match its recorded SHA-256 {sha}: the stored file was altered; run `testat verify`"
-                ),
+                problem: EvidenceProblem::Altered {
+                    sha256: sha.clone(),
+                },
             });
         }
         Ok(dest)
@@ -440,7 +425,7 @@ pub(crate) async fn select_evidence(
     store: &Store,
     conn: &mut AnyConnection,
     id: Option<i64>,
-) -> Result<Vec<Evidence>> {
+) -> Result<Vec<EvidenceRow>> {
     let sql = format!(
         "SELECT id, kind, sha256, name, size, media_type, url, note, effective, valid_until, added_by, added_at FROM evidence {} ORDER BY id",
         if id.is_some() { "WHERE id = $1" } else { "" }
@@ -449,7 +434,7 @@ pub(crate) async fn select_evidence(
     if let Some(id) = id {
         query = query.bind(id);
     }
-    let mut out: Vec<Evidence> = query
+    let mut out: Vec<EvidenceRow> = query
         .fetch_all(&mut *conn)
         .await
         .map_err(|e| store.err(&e))?;
@@ -497,7 +482,7 @@ pub(crate) async fn evidence_payload(
     };
     serde_json::to_string(&e)
         .map(Some)
-        .map_err(|err| StoreError::Invalid(format!("cannot encode evidence {id}: {err}")))
+        .map_err(|err| StoreError::encode(format!("evidence {id}"), &err))
 }
 
 #[cfg(test)]

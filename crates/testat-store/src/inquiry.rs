@@ -1,284 +1,81 @@
-//! The register of investigation requests from government agencies (C5 domain INQ).
+//! The register of investigation requests from government agencies (C5 domain INQ),
+//! persisted.
 //!
 //! A request is written once (`inquiries`); every later step is an appended row of
-//! `inquiry_events`: state transitions (checked against [`InquiryState`]'s table),
-//! customer-notification decisions (`notified` or `barred`; the latest one counts, so a
-//! lifted bar is a new `notified` event) and nothing else. Nothing is updated or
-//! deleted. Each write appends an audit event in the same transaction.
-
-use std::str::FromStr;
+//! `inquiry_events`: state transitions, customer-notification decisions (`notified` or
+//! `barred`; the latest one counts, so a lifted bar is a new `notified` event) and
+//! nothing else. Nothing is updated or deleted. Whether a step is allowed is decided by
+//! `testat-inquiry` on the request as read under the write lock; this module only reads
+//! and writes. Each write appends an audit event in the same transaction.
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
+use testat_inquiry::{
+    Inquiry, InquiryEvent, InquiryRecord, InquiryState, IntegrityProblem, NewEvent, NewInquiry,
+    outside_eea,
+};
 
-use crate::inquiry_country::{country_code, outside_eea};
-use crate::inquiry_state::InquiryState;
-use crate::verify::Problem;
+use crate::decode;
 use crate::{Result, Stamp, Store, StoreError, audit, micros, next_id};
 
-/// What an authority asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum InquiryKind {
-    /// Hand over data.
-    DataDisclosure,
-    /// Keep data that would otherwise be deleted.
-    Preservation,
-    /// Intercept communication or data as it flows.
-    Interception,
-    /// Anything else.
-    Other,
+/// A request as stored: the columns as they are, for audit payloads.
+#[derive(Debug, Clone, Serialize)]
+struct InquiryRow {
+    id: i64,
+    received_on: String,
+    channel: String,
+    authority: String,
+    country: String,
+    outside_eea: bool,
+    legal_basis: String,
+    kind: String,
+    #[serde(serialize_with = "lenient_list")]
+    data_categories: String,
+    #[serde(serialize_with = "lenient_list")]
+    customers: String,
+    deadline: Option<String>,
+    #[serde(serialize_with = "lenient_list")]
+    handlers: String,
+    added_by: String,
+    added_at: i64,
 }
 
-impl InquiryKind {
-    /// Every kind.
-    pub const ALL: [Self; 4] = [
-        Self::DataDisclosure,
-        Self::Preservation,
-        Self::Interception,
-        Self::Other,
-    ];
+/// A stored JSON list as its audit payload: the list, or an empty one when the column
+/// no longer holds a list (so that `verify` reports the row as altered).
+fn lenient_list<S: serde::Serializer>(text: &str, s: S) -> std::result::Result<S::Ok, S::Error> {
+    let list: Vec<String> = serde_json::from_str(text).unwrap_or_default();
+    s.collect_seq(list)
+}
 
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::DataDisclosure => "data-disclosure",
-            Self::Preservation => "preservation",
-            Self::Interception => "interception",
-            Self::Other => "other",
-        }
+impl InquiryRow {
+    fn typed(self) -> Result<Inquiry> {
+        let record = format!("inquiry {}", self.id);
+        Ok(Inquiry {
+            id: self.id,
+            received_on: decode::date(&record, "received_on", &self.received_on)?,
+            channel: self.channel,
+            authority: self.authority,
+            country: self.country,
+            outside_eea: self.outside_eea,
+            legal_basis: self.legal_basis,
+            kind: decode::word(&record, "kind", &self.kind, "a kind of request")?,
+            data_categories: decode::list(&record, "data_categories", &self.data_categories)?,
+            customers: decode::list(&record, "customers", &self.customers)?,
+            deadline: decode::opt_date(&record, "deadline", self.deadline.as_deref())?,
+            handlers: decode::list(&record, "handlers", &self.handlers)?,
+            added_by: self.added_by,
+            added_at: decode::time(&record, "added_at", self.added_at)?,
+        })
     }
 }
 
-impl FromStr for InquiryKind {
-    type Err = StoreError;
-
-    fn from_str(s: &str) -> Result<Self> {
-        let wanted = s.trim().to_ascii_lowercase().replace([' ', '_'], "-");
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == wanted)
-            .ok_or_else(|| {
-                StoreError::Invalid(format!(
-                    "unknown kind of request `{s}`; the kinds are {}",
-                    Self::ALL.map(Self::as_str).join(", ")
-                ))
-            })
-    }
-}
-
-/// A request to record.
-#[derive(Debug, Clone)]
-pub struct NewInquiry {
-    /// The day it arrived (not in the future).
-    pub received_on: NaiveDate,
-    /// How it arrived (letter, e-mail, portal, in person, …).
-    pub channel: String,
-    /// The requesting authority.
-    pub authority: String,
-    /// The authority's country (ISO 3166-1 alpha-2).
-    pub country: String,
-    /// The legal basis the authority cites.
-    pub legal_basis: String,
-    /// What is asked for.
-    pub kind: InquiryKind,
-    /// The categories of data asked for.
-    pub data_categories: Vec<String>,
-    /// The customers or accounts concerned.
-    pub customers: Vec<String>,
-    /// The day by which the authority expects an answer.
-    pub deadline: Option<NaiveDate>,
-    /// The people handling it.
-    pub handlers: Vec<String>,
-}
-
-/// A recorded request, as written (never changed).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Inquiry {
-    /// Its ID.
-    pub id: i64,
-    /// Received (YYYY-MM-DD).
-    pub received_on: String,
-    /// Channel.
-    pub channel: String,
-    /// Requesting authority.
-    pub authority: String,
-    /// ISO 3166-1 alpha-2 code.
-    pub country: String,
-    /// Whether the country is outside the EU/EEA.
-    pub outside_eea: bool,
-    /// Legal basis cited.
-    pub legal_basis: String,
-    /// Kind of request.
-    pub kind: String,
-    /// Data categories.
-    pub data_categories: Vec<String>,
-    /// Customers or accounts concerned.
-    pub customers: Vec<String>,
-    /// Deadline (YYYY-MM-DD).
-    pub deadline: Option<String>,
-    /// Handlers.
-    pub handlers: Vec<String>,
-    /// Who recorded it.
-    pub added_by: String,
-    /// When (microseconds since the epoch).
-    pub added_at: i64,
-}
-
-/// One step in a request's history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
-pub struct InquiryEvent {
-    /// Its ID (store-wide, increasing).
-    pub id: i64,
-    /// The request.
-    pub inquiry_id: i64,
-    /// `transition`, `notified` or `barred`.
-    pub kind: String,
-    /// State before (transitions).
-    pub from_state: Option<String>,
-    /// State after (transitions).
-    pub to_state: Option<String>,
-    /// Free text.
-    pub note: Option<String>,
-    /// Day the customers were told (`notified`).
-    pub notified_on: Option<String>,
-    /// How they were told (`notified`).
-    pub notified_how: Option<String>,
-    /// The legal reason notice is withheld (`barred`).
-    pub bar_reason: Option<String>,
-    /// When the bar must be reviewed (`barred`).
-    pub bar_review: Option<String>,
-    /// Who.
-    pub actor: String,
-    /// When (microseconds since the epoch).
-    pub at: i64,
-}
-
-/// The customer-notification decision in force (the latest one recorded).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "decision", rename_all = "kebab-case")]
-pub enum Notification {
-    /// The customers were told.
-    Notified {
-        /// When (YYYY-MM-DD).
-        on: String,
-        /// How.
-        how: String,
-    },
-    /// The law forbids telling them, for now.
-    Barred {
-        /// The legal reason.
-        reason: String,
-        /// When the bar must be reviewed (YYYY-MM-DD).
-        review: String,
-    },
-}
-
-/// A request with its history and what follows from it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct InquiryRecord {
-    /// The request as recorded.
-    #[serde(flatten)]
-    pub inquiry: Inquiry,
-    /// Current state: the target of the last transition.
-    pub state: InquiryState,
-    /// The notification decision in force.
-    pub notification: Option<Notification>,
-    /// Every event, oldest first.
-    pub events: Vec<InquiryEvent>,
-}
-
-impl InquiryRecord {
-    /// The outcome of the legal review (the last outcome state reached), if any.
-    pub fn outcome(&self) -> Option<InquiryState> {
-        self.events
-            .iter()
-            .filter_map(|e| e.to_state.as_deref())
-            .filter_map(|s| s.parse::<InquiryState>().ok())
-            .rev()
-            .find(|s| InquiryState::OUTCOMES.contains(s))
-    }
-
-    /// Whether the request ever entered `state`.
-    pub fn reached(&self, state: InquiryState) -> bool {
-        self.events
-            .iter()
-            .any(|e| e.to_state.as_deref() == Some(state.as_str()))
-    }
-
-    /// The record as it stood at `until` (microseconds since the epoch): the events
-    /// recorded later are dropped and the state and notification derived again.
-    pub fn as_of(self, until: i64) -> Self {
-        let mut events = self.events;
-        events.retain(|e| e.at <= until);
-        Self::derive(self.inquiry, events)
-    }
-
-    fn derive(inquiry: Inquiry, events: Vec<InquiryEvent>) -> Self {
-        let mut state = InquiryState::Received;
-        let mut notification = None;
-        for e in &events {
-            match e.kind.as_str() {
-                "transition" => {
-                    if let Some(s) = e.to_state.as_deref().and_then(|s| s.parse().ok()) {
-                        state = s;
-                    }
-                }
-                "notified" => {
-                    notification = Some(Notification::Notified {
-                        on: e.notified_on.clone().unwrap_or_default(),
-                        how: e.notified_how.clone().unwrap_or_default(),
-                    });
-                }
-                "barred" => {
-                    notification = Some(Notification::Barred {
-                        reason: e.bar_reason.clone().unwrap_or_default(),
-                        review: e.bar_review.clone().unwrap_or_default(),
-                    });
-                }
-                _ => {}
-            }
-        }
-        Self {
-            inquiry,
-            state,
-            notification,
-            events,
-        }
-    }
-}
-
-fn date(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
-/// Parses a stored `YYYY-MM-DD` (None when unreadable).
-pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
-}
-
-fn required(value: &str, what: &str) -> Result<String> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(StoreError::Invalid(format!(
-            "a request needs {what}; it was empty"
-        )));
-    }
-    Ok(value.to_owned())
-}
-
-fn clean(list: &[String]) -> Vec<String> {
-    list.iter()
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
-/// The event fields a write adds (everything but IDs, actor and time).
-#[derive(Default)]
-struct EventFields {
-    kind: &'static str,
+/// An event as stored: the columns as they are, for audit payloads.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+struct EventRow {
+    id: i64,
+    inquiry_id: i64,
+    kind: String,
     from_state: Option<String>,
     to_state: Option<String>,
     note: Option<String>,
@@ -286,39 +83,46 @@ struct EventFields {
     notified_how: Option<String>,
     bar_reason: Option<String>,
     bar_review: Option<String>,
+    actor: String,
+    at: i64,
+}
+
+impl EventRow {
+    fn typed(self) -> Result<InquiryEvent> {
+        let record = format!("inquiry-event {}", self.id);
+        let state = |field, value: Option<String>| -> Result<Option<InquiryState>> {
+            value
+                .map(|v| decode::word(&record, field, &v, "a workflow state"))
+                .transpose()
+        };
+        Ok(InquiryEvent {
+            id: self.id,
+            inquiry_id: self.inquiry_id,
+            kind: decode::word(&record, "kind", &self.kind, "an event kind")?,
+            from_state: state("from_state", self.from_state)?,
+            to_state: state("to_state", self.to_state)?,
+            note: self.note,
+            notified_on: decode::opt_date(&record, "notified_on", self.notified_on.as_deref())?,
+            notified_how: self.notified_how,
+            bar_reason: self.bar_reason,
+            bar_review: decode::opt_date(&record, "bar_review", self.bar_review.as_deref())?,
+            actor: self.actor,
+            at: decode::time(&record, "at", self.at)?,
+        })
+    }
+}
+
+fn date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
 }
 
 impl Store {
-    /// Records a new request (state `received`). Returns its ID.
+    /// Records a new request (state `received`), checked against the day of `stamp`.
+    /// Returns its ID.
     pub async fn add_inquiry(&self, new: &NewInquiry, stamp: &Stamp) -> Result<i64> {
-        let today = stamp.at.date_naive();
-        if new.received_on > today {
-            return Err(StoreError::Invalid(format!(
-                "received date {} is in the future (today is {today}); record a request when it has arrived",
-                new.received_on
-            )));
-        }
-        if let Some(deadline) = new.deadline
-            && deadline < new.received_on
-        {
-            return Err(StoreError::Invalid(format!(
-                "deadline {deadline} is before the request was received ({})",
-                new.received_on
-            )));
-        }
-        let country = country_code(&new.country)?;
-        let channel = required(&new.channel, "a channel (--channel)")?;
-        let authority = required(&new.authority, "an authority (--authority)")?;
-        let legal_basis = required(&new.legal_basis, "a legal basis (--legal-basis)")?;
-        let handlers = clean(&new.handlers);
-        if handlers.is_empty() {
-            return Err(StoreError::Invalid(
-                "a request needs at least one handler (--handler)".into(),
-            ));
-        }
-        let json = |list: &[String]| {
-            serde_json::to_string(&clean(list))
-                .map_err(|e| StoreError::Invalid(format!("cannot encode a list: {e}")))
+        let new = new.checked(stamp.at.date_naive())?;
+        let json = |what: &str, list: &[String]| {
+            serde_json::to_string(list).map_err(|e| StoreError::encode(what, &e))
         };
         let mut tx = self.begin_write().await?;
         let id = next_id(self, &mut tx, "inquiries", "id").await?;
@@ -327,16 +131,16 @@ impl Store {
         )
         .bind(id)
         .bind(date(new.received_on))
-        .bind(channel)
-        .bind(authority)
-        .bind(country.as_str())
-        .bind(i64::from(outside_eea(&country)))
-        .bind(legal_basis)
+        .bind(new.channel.as_str())
+        .bind(new.authority.as_str())
+        .bind(new.country.as_str())
+        .bind(i64::from(outside_eea(&new.country)))
+        .bind(new.legal_basis.as_str())
         .bind(new.kind.as_str())
-        .bind(json(&new.data_categories)?)
-        .bind(json(&new.customers)?)
+        .bind(json("data categories", &new.data_categories)?)
+        .bind(json("customers", &new.customers)?)
         .bind(new.deadline.map(date))
-        .bind(json(&handlers)?)
+        .bind(json("handlers", &new.handlers)?)
         .bind(stamp.actor.as_str())
         .bind(micros(stamp.at))
         .execute(&mut *tx)
@@ -364,24 +168,8 @@ impl Store {
         note: Option<&str>,
         stamp: &Stamp,
     ) -> Result<i64> {
-        self.append_event(id, stamp, |record| {
-            record.state.check(to).map_err(|e| {
-                StoreError::Invalid(format!("inquiry {id}: {e}"))
-            })?;
-            if to == InquiryState::Closed && record.notification.is_none() {
-                return Err(StoreError::Invalid(format!(
-                    "inquiry {id} cannot be closed yet: record the customer-notification decision first (`testat inquiry notify {id} --date D --how TEXT`, or `testat inquiry bar {id} --reason TEXT --review DATE` when the law forbids telling the customer)"
-                )));
-            }
-            Ok(EventFields {
-                kind: "transition",
-                from_state: Some(record.state.as_str().to_owned()),
-                to_state: Some(to.as_str().to_owned()),
-                note: note.map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned),
-                ..EventFields::default()
-            })
-        })
-        .await
+        self.append_event(id, stamp, |record| Ok(record.advance(to, note)?))
+            .await
     }
 
     /// Records that the customers concerned were told, on `on`, by `how`.
@@ -393,32 +181,8 @@ impl Store {
         stamp: &Stamp,
     ) -> Result<i64> {
         let today = stamp.at.date_naive();
-        self.append_event(id, stamp, |record| {
-            let received = parse_date(&record.inquiry.received_on).unwrap_or(NaiveDate::MIN);
-            if on < received {
-                return Err(StoreError::Invalid(format!(
-                    "inquiry {id}: notification date {on} is before the request was received ({received})"
-                )));
-            }
-            if on > today {
-                return Err(StoreError::Invalid(format!(
-                    "inquiry {id}: notification date {on} is in the future (today is {today}); record it once the customers were told"
-                )));
-            }
-            let how = how.trim();
-            if how.is_empty() {
-                return Err(StoreError::Invalid(format!(
-                    "inquiry {id}: say how the customers were told (--how)"
-                )));
-            }
-            Ok(EventFields {
-                kind: "notified",
-                notified_on: Some(date(on)),
-                notified_how: Some(how.to_owned()),
-                ..EventFields::default()
-            })
-        })
-        .await
+        self.append_event(id, stamp, |record| Ok(record.notify(on, how, today)?))
+            .await
     }
 
     /// Records that telling the customers is legally barred, why, and when the bar
@@ -431,26 +195,8 @@ impl Store {
         stamp: &Stamp,
     ) -> Result<i64> {
         let today = stamp.at.date_naive();
-        self.append_event(id, stamp, |_| {
-            let reason = reason.trim();
-            if reason.is_empty() {
-                return Err(StoreError::Invalid(format!(
-                    "inquiry {id}: a notification bar needs its legal reason (--reason)"
-                )));
-            }
-            if review < today {
-                return Err(StoreError::Invalid(format!(
-                    "inquiry {id}: review date {review} of the bar is in the past (today is {today})"
-                )));
-            }
-            Ok(EventFields {
-                kind: "barred",
-                bar_reason: Some(reason.to_owned()),
-                bar_review: Some(date(review)),
-                ..EventFields::default()
-            })
-        })
-        .await
+        self.append_event(id, stamp, |record| Ok(record.bar(reason, review, today)?))
+            .await
     }
 
     /// One request with its history.
@@ -460,9 +206,9 @@ impl Store {
             .await?
             .into_iter()
             .next()
-            .ok_or_else(|| StoreError::Missing {
-                what: format!("inquiry {id}"),
-                hint: "`testat inquiry list` shows the recorded requests".into(),
+            .ok_or(StoreError::Missing {
+                kind: "inquiry",
+                id,
             })
     }
 
@@ -472,9 +218,16 @@ impl Store {
         load(self, &mut conn, None).await
     }
 
+    /// What the register shows for INQ-01 to INQ-04 on `today`, integrity included.
+    pub async fn inquiry_evidence(&self, today: NaiveDate) -> Result<testat_inquiry::InqEvidence> {
+        let records = self.inquiries().await?;
+        let integrity = self.verify_inquiries().await?;
+        Ok(testat_inquiry::assess(&records, &integrity, today))
+    }
+
     /// Compares every request and event of the register with the payload its audit
     /// event recorded; names what was altered, removed or added.
-    pub async fn verify_inquiries(&self) -> Result<Vec<Problem>> {
+    pub async fn verify_inquiries(&self) -> Result<Vec<IntegrityProblem>> {
         let events = self.audit_events(None, None).await?;
         let mut recorded = std::collections::HashMap::new();
         for e in &events {
@@ -483,41 +236,36 @@ impl Store {
         let mut conn = self.pool().acquire().await.map_err(|e| self.err(&e))?;
         let mut problems = Vec::new();
         let mut present = std::collections::BTreeSet::new();
-        for (kind, table) in [
-            ("inquiry", "inquiries"),
-            ("inquiry-event", "inquiry_events"),
-        ] {
-            let rows = sqlx::query(&format!("SELECT id FROM {table} ORDER BY id"))
-                .fetch_all(&mut *conn)
-                .await
-                .map_err(|e| self.err(&e))?;
-            for row in &rows {
-                let id: i64 = row.try_get("id").map_err(|e| self.err(&e))?;
-                let object = format!("{kind} {id}");
-                let payload = if kind == "inquiry" {
-                    inquiry_payload(self, &mut conn, id).await?
-                } else {
-                    event_payload(self, &mut conn, id).await?
-                }
-                .unwrap_or_default();
-                match recorded.get(object.as_str()) {
-                    None => problems.push(Problem {
-                        place: object.clone(),
-                        message: "added: no audit event records it".into(),
-                    }),
-                    Some((seq, p)) if *p != payload => problems.push(Problem {
-                        place: object.clone(),
-                        message: format!("altered: differs from what audit event {seq} recorded"),
-                    }),
-                    Some(_) => {}
-                }
-                present.insert(object);
+        let inquiries = select_inquiries(self, &mut conn, None).await?;
+        let inquiry_events = select_events(self, &mut conn, "id", None).await?;
+        let payloads = inquiries
+            .iter()
+            .map(|i| (format!("inquiry {}", i.id), encode(i, "an inquiry")))
+            .chain(inquiry_events.iter().map(|e| {
+                (
+                    format!("inquiry-event {}", e.id),
+                    encode(e, "an inquiry event"),
+                )
+            }));
+        for (object, payload) in payloads {
+            let payload = payload?;
+            match recorded.get(object.as_str()) {
+                None => problems.push(IntegrityProblem {
+                    place: object.clone(),
+                    message: "added: no audit event records it".into(),
+                }),
+                Some((seq, p)) if *p != payload => problems.push(IntegrityProblem {
+                    place: object.clone(),
+                    message: format!("altered: differs from what audit event {seq} recorded"),
+                }),
+                Some(_) => {}
             }
+            present.insert(object);
         }
         for e in &events {
             let ours = e.object.starts_with("inquiry ") || e.object.starts_with("inquiry-event ");
             if ours && !present.contains(&e.object) {
-                problems.push(Problem {
+                problems.push(IntegrityProblem {
                     place: e.object.clone(),
                     message: format!(
                         "removed: recorded by audit event {} but no longer in the store",
@@ -533,48 +281,43 @@ impl Store {
     /// request's current record (read under the write lock).
     async fn append_event<F>(&self, id: i64, stamp: &Stamp, decide: F) -> Result<i64>
     where
-        F: FnOnce(&InquiryRecord) -> Result<EventFields>,
+        F: FnOnce(&InquiryRecord) -> Result<NewEvent>,
     {
         let mut tx = self.begin_write().await?;
         let record = load(self, &mut tx, Some(id))
             .await?
             .into_iter()
             .next()
-            .ok_or_else(|| StoreError::Missing {
-                what: format!("inquiry {id}"),
-                hint: "`testat inquiry list` shows the recorded requests".into(),
+            .ok_or(StoreError::Missing {
+                kind: "inquiry",
+                id,
             })?;
-        let fields = decide(&record)?;
+        let event = decide(&record)?;
         let event_id = next_id(self, &mut tx, "inquiry_events", "id").await?;
         sqlx::query(
             "INSERT INTO inquiry_events (id, inquiry_id, kind, from_state, to_state, note, notified_on, notified_how, bar_reason, bar_review, actor, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(event_id)
         .bind(id)
-        .bind(fields.kind)
-        .bind(fields.from_state)
-        .bind(fields.to_state)
-        .bind(fields.note)
-        .bind(fields.notified_on)
-        .bind(fields.notified_how)
-        .bind(fields.bar_reason)
-        .bind(fields.bar_review)
+        .bind(event.kind.as_str())
+        .bind(event.from_state.map(InquiryState::as_str))
+        .bind(event.to_state.map(InquiryState::as_str))
+        .bind(event.note)
+        .bind(event.notified_on.map(date))
+        .bind(event.notified_how)
+        .bind(event.bar_reason)
+        .bind(event.bar_review.map(date))
         .bind(stamp.actor.as_str())
         .bind(micros(stamp.at))
         .execute(&mut *tx)
         .await
         .map_err(|e| self.err(&e))?;
         let payload = event_payload(self, &mut tx, event_id).await?;
-        let action = match fields.kind {
-            "transition" => "inquiry.advance",
-            "notified" => "inquiry.notify",
-            _ => "inquiry.bar",
-        };
         audit::append_and_commit(
             self,
             tx,
             stamp,
-            action,
+            event.kind.action(),
             &format!("inquiry-event {event_id}"),
             payload,
         )
@@ -583,15 +326,12 @@ impl Store {
     }
 }
 
-fn list(text: &str) -> Vec<String> {
-    serde_json::from_str(text).unwrap_or_default()
-}
-
 async fn select_inquiries(
     store: &Store,
     conn: &mut AnyConnection,
     id: Option<i64>,
-) -> Result<Vec<Inquiry>> {
+) -> Result<Vec<InquiryRow>> {
+    use sqlx::Row;
     let sql = format!(
         "SELECT id, received_on, channel, authority, country, outside_eea, legal_basis, kind, data_categories, customers, deadline, handlers, added_by, added_at FROM inquiries {} ORDER BY id",
         if id.is_some() { "WHERE id = $1" } else { "" }
@@ -604,28 +344,28 @@ async fn select_inquiries(
         .fetch_all(&mut *conn)
         .await
         .map_err(|e| store.err(&e))?;
-    rows.iter()
-        .map(|r| {
-            let outside: i64 = r.try_get("outside_eea")?;
-            Ok(Inquiry {
-                id: r.try_get("id")?,
-                received_on: r.try_get("received_on")?,
-                channel: r.try_get("channel")?,
-                authority: r.try_get("authority")?,
-                country: r.try_get("country")?,
-                outside_eea: outside != 0,
-                legal_basis: r.try_get("legal_basis")?,
-                kind: r.try_get("kind")?,
-                data_categories: list(&r.try_get::<String, _>("data_categories")?),
-                customers: list(&r.try_get::<String, _>("customers")?),
-                deadline: r.try_get("deadline")?,
-                handlers: list(&r.try_get::<String, _>("handlers")?),
-                added_by: r.try_get("added_by")?,
-                added_at: r.try_get("added_at")?,
-            })
-        })
-        .collect::<std::result::Result<_, sqlx::Error>>()
-        .map_err(|e| store.err(&e))
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let get_err = |e: sqlx::Error| store.err(&e);
+        let outside: i64 = r.try_get("outside_eea").map_err(get_err)?;
+        out.push(InquiryRow {
+            id: r.try_get("id").map_err(get_err)?,
+            received_on: r.try_get("received_on").map_err(get_err)?,
+            channel: r.try_get("channel").map_err(get_err)?,
+            authority: r.try_get("authority").map_err(get_err)?,
+            country: r.try_get("country").map_err(get_err)?,
+            outside_eea: outside != 0,
+            legal_basis: r.try_get("legal_basis").map_err(get_err)?,
+            kind: r.try_get("kind").map_err(get_err)?,
+            data_categories: r.try_get("data_categories").map_err(get_err)?,
+            customers: r.try_get("customers").map_err(get_err)?,
+            deadline: r.try_get("deadline").map_err(get_err)?,
+            handlers: r.try_get("handlers").map_err(get_err)?,
+            added_by: r.try_get("added_by").map_err(get_err)?,
+            added_at: r.try_get("added_at").map_err(get_err)?,
+        });
+    }
+    Ok(out)
 }
 
 async fn select_events(
@@ -633,7 +373,7 @@ async fn select_events(
     conn: &mut AnyConnection,
     column: &str,
     id: Option<i64>,
-) -> Result<Vec<InquiryEvent>> {
+) -> Result<Vec<EventRow>> {
     let sql = format!(
         "SELECT id, inquiry_id, kind, from_state, to_state, note, notified_on, notified_how, bar_reason, bar_review, actor, at FROM inquiry_events {} ORDER BY id",
         if id.is_some() {
@@ -658,20 +398,21 @@ async fn load(
     let mut by_inquiry: std::collections::HashMap<i64, Vec<InquiryEvent>> =
         std::collections::HashMap::new();
     for e in select_events(store, conn, "inquiry_id", id).await? {
+        let e = e.typed()?;
         by_inquiry.entry(e.inquiry_id).or_default().push(e);
     }
-    Ok(inquiries
+    inquiries
         .into_iter()
-        .map(|inquiry| {
+        .map(|row| {
+            let inquiry = row.typed()?;
             let mine = by_inquiry.remove(&inquiry.id).unwrap_or_default();
-            InquiryRecord::derive(inquiry, mine)
+            Ok(InquiryRecord::derive(inquiry, mine))
         })
-        .collect())
+        .collect()
 }
 
 fn encode<T: Serialize>(value: &T, what: &str) -> Result<String> {
-    serde_json::to_string(value)
-        .map_err(|e| StoreError::Invalid(format!("cannot encode {what}: {e}")))
+    serde_json::to_string(value).map_err(|e| StoreError::encode(what, &e))
 }
 
 pub(crate) async fn inquiry_payload(

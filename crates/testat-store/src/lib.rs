@@ -10,13 +10,10 @@
 mod attest;
 mod audit;
 mod bundle;
+mod decode;
 mod error;
 mod evidence;
 mod inquiry;
-mod inquiry_country;
-mod inquiry_evidence;
-mod inquiry_report;
-mod inquiry_state;
 mod keys;
 mod layout;
 mod runs;
@@ -29,22 +26,13 @@ use chrono::{DateTime, Utc};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
-pub use attest::{AttestStatus, Attestation, NewAttestation, NewStoredException, StoredException};
 pub use audit::AuditEvent;
 pub use bundle::{
     BUNDLE_FORMAT, BundlePeriod, BundleReport, BundledRun, ExportSummary, MANIFEST, Manifest,
     ManifestAudit, ManifestFile, SIGNATURE, parse_public_key, verify_bundle,
 };
-pub use error::StoreError;
-pub use evidence::{Evidence, EvidenceKind, NewEvidence, sanitise_name};
-pub use inquiry::{Inquiry, InquiryEvent, InquiryKind, InquiryRecord, NewInquiry, Notification};
-pub use inquiry_country::{EU_EEA, ISO_3166_1_ALPHA_2, country_code, outside_eea};
-pub use inquiry_evidence::{InqCriterion, InqEvidence, InqSupport, assess as assess_inquiries};
-pub use inquiry_report::{
-    Banded, Count, Line, Period, TRANSPARENCY_REPORT_VERSION, TransparencyReport,
-    transparency_report,
-};
-pub use inquiry_state::{InquiryState, TRANSITIONS as INQUIRY_TRANSITIONS};
+pub use error::{EvidenceProblem, StoreError};
+pub use evidence::{NewEvidence, sanitise_name};
 pub use keys::{KeyPair, load_public_key};
 pub use layout::{
     CONFIG_FILE, DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_MAX_EVIDENCE_SIZE, Initialised, Location,
@@ -55,6 +43,9 @@ pub use runs::{
     StoredFinding,
 };
 pub use schema::SCHEMA_VERSION;
+pub use testat_records::{
+    AttestStatus, Attestation, Evidence, EvidenceKind, Exception, NewAttestation, StoredException,
+};
 pub use verify::{Problem, VerifyReport};
 
 /// Result of store operations.
@@ -176,11 +167,6 @@ impl Store {
 /// Microseconds since the epoch, as stored.
 pub(crate) fn micros(t: DateTime<Utc>) -> i64 {
     t.timestamp_micros()
-}
-
-/// The stored microseconds as a time (the epoch if out of range).
-pub fn from_micros(us: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp_micros(us).unwrap_or_default()
 }
 
 /// Lower-case hex SHA-256 of `bytes`.

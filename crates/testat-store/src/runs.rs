@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::AnyConnection;
 
+use crate::decode;
 use crate::{Result, Stamp, Store, StoreError, audit, micros, next_id, sha256_hex};
 
 /// One input file of a run.
@@ -66,16 +67,18 @@ pub struct NewRun {
 }
 
 /// A recorded run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Run {
     /// Its ID.
     pub id: i64,
     /// Its scope.
     pub scope: String,
-    /// Start (microseconds since the epoch).
-    pub started_at: i64,
-    /// End (microseconds since the epoch).
-    pub finished_at: i64,
+    /// Start.
+    #[serde(with = "testat_records::micros")]
+    pub started_at: DateTime<Utc>,
+    /// End.
+    #[serde(with = "testat_records::micros")]
+    pub finished_at: DateTime<Utc>,
     /// Who recorded it.
     pub actor: String,
     /// Testat's version.
@@ -98,6 +101,49 @@ pub struct Run {
     pub other: i64,
     /// Findings whose outcome changed since the previous run of the scope.
     pub changed: i64,
+}
+
+/// A run as stored: the columns as they are, for audit payloads.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub(crate) struct RunRow {
+    id: i64,
+    scope: String,
+    started_at: i64,
+    finished_at: i64,
+    actor: String,
+    tool_version: String,
+    catalog_version: String,
+    ruleset_sha256: String,
+    rule_count: i64,
+    resource_count: i64,
+    passed: i64,
+    failed: i64,
+    excepted: i64,
+    other: i64,
+    changed: i64,
+}
+
+impl RunRow {
+    pub(crate) fn typed(self) -> Result<Run> {
+        let record = format!("run {}", self.id);
+        Ok(Run {
+            id: self.id,
+            started_at: decode::time(&record, "started_at", self.started_at)?,
+            finished_at: decode::time(&record, "finished_at", self.finished_at)?,
+            scope: self.scope,
+            actor: self.actor,
+            tool_version: self.tool_version,
+            catalog_version: self.catalog_version,
+            ruleset_sha256: self.ruleset_sha256,
+            rule_count: self.rule_count,
+            resource_count: self.resource_count,
+            passed: self.passed,
+            failed: self.failed,
+            excepted: self.excepted,
+            other: self.other,
+            changed: self.changed,
+        })
+    }
 }
 
 /// Per-criterion counts of one run.
@@ -144,14 +190,16 @@ pub struct StoredFinding {
 }
 
 /// A criterion that failed in a period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CriterionFailure {
     /// The criterion ID.
     pub criterion: String,
-    /// Start of the first run in the period where it failed (microseconds).
-    pub first_failed_at: i64,
+    /// Start of the first run in the period where it failed.
+    #[serde(with = "testat_records::micros")]
+    pub first_failed_at: DateTime<Utc>,
     /// Start of the last such run.
-    pub last_failed_at: i64,
+    #[serde(with = "testat_records::micros")]
+    pub last_failed_at: DateTime<Utc>,
     /// How many runs in the period it failed in.
     pub failed_runs: i64,
 }
@@ -159,7 +207,7 @@ pub struct CriterionFailure {
 /// The canonical record of a run, as the audit log holds it.
 #[derive(Serialize)]
 struct RunPayload {
-    run: Run,
+    run: RunRow,
     inputs: Vec<RunInput>,
     criteria: Vec<CriterionCounts>,
     changes_sha256: String,
@@ -436,7 +484,11 @@ impl Store {
     /// Every run, oldest first.
     pub async fn runs(&self) -> Result<Vec<Run>> {
         let mut conn = self.pool().acquire().await.map_err(|e| self.err(&e))?;
-        select_runs(self, &mut conn, "ORDER BY id", None).await
+        select_runs(self, &mut conn, "ORDER BY id", None)
+            .await?
+            .into_iter()
+            .map(RunRow::typed)
+            .collect()
     }
 
     /// One run.
@@ -446,10 +498,8 @@ impl Store {
             .await?
             .into_iter()
             .next()
-            .ok_or_else(|| StoreError::Missing {
-                what: format!("run {id}"),
-                hint: "`testat runs list` shows the recorded runs".into(),
-            })
+            .ok_or(StoreError::Missing { kind: "run", id })?
+            .typed()
     }
 
     /// The inputs of a run.
@@ -522,7 +572,7 @@ impl Store {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<CriterionFailure>> {
-        sqlx::query_as(
+        let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
             "SELECT c.criterion, MIN(r.started_at) AS first_failed_at,
                     MAX(r.started_at) AS last_failed_at, COUNT(*) AS failed_runs
              FROM runs r JOIN run_criteria c ON c.run_id = r.id
@@ -533,7 +583,18 @@ impl Store {
         .bind(micros(to))
         .fetch_all(self.pool())
         .await
-        .map_err(|e| self.err(&e))
+        .map_err(|e| self.err(&e))?;
+        rows.into_iter()
+            .map(|(criterion, first, last, failed_runs)| {
+                let record = format!("criterion {criterion} in runs");
+                Ok(CriterionFailure {
+                    first_failed_at: decode::time(&record, "started_at", first)?,
+                    last_failed_at: decode::time(&record, "started_at", last)?,
+                    criterion,
+                    failed_runs,
+                })
+            })
+            .collect()
     }
 }
 
@@ -542,7 +603,7 @@ async fn select_runs(
     conn: &mut AnyConnection,
     tail: &str,
     id: Option<i64>,
-) -> Result<Vec<Run>> {
+) -> Result<Vec<RunRow>> {
     let sql = format!(
         "SELECT id, scope, started_at, finished_at, actor, tool_version, catalog_version, ruleset_sha256, rule_count, resource_count, passed, failed, excepted, other, changed FROM runs {tail}"
     );
@@ -632,5 +693,5 @@ pub(crate) async fn run_payload(
     };
     serde_json::to_string(&payload)
         .map(Some)
-        .map_err(|e| StoreError::Invalid(format!("cannot encode run {id}: {e}")))
+        .map_err(|e| StoreError::encode(format!("run {id}"), &e))
 }

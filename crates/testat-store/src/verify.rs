@@ -229,7 +229,12 @@ impl Store {
         }
 
         // 3b. The investigation-request register against its events.
-        report.problems.extend(self.verify_inquiries().await?);
+        report
+            .problems
+            .extend(self.verify_inquiries().await?.into_iter().map(|p| Problem {
+                place: p.place,
+                message: p.message,
+            }));
 
         // 4. Evidence files.
         self.verify_files(&mut report).await?;

@@ -13,10 +13,11 @@ use std::path::Path;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use sqlx::{Connection, Executor};
-use testat_store::{
-    InqSupport, InquiryKind, InquiryState, Location, NewInquiry, Notification, Period, Stamp,
-    Store, transparency_report,
+use testat_inquiry::{
+    EventKind, InqSupport, InquiryKind, InquiryState, NewInquiry, Notification, Period,
+    transparency_report,
 };
+use testat_store::{Location, Stamp, Store};
 
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -130,12 +131,12 @@ async fn scenario_lifecycle(backend: &Backend) {
     assert_eq!(
         r.notification,
         Some(Notification::Notified {
-            on: "2026-03-01".into(),
+            on: day("2026-03-01"),
             how: "e-mail".into()
         })
     );
     assert_eq!(r.events.len(), 5);
-    assert!(r.events.iter().any(|e| e.kind == "barred"));
+    assert!(r.events.iter().any(|e| e.kind == EventKind::Barred));
 
     let actions: Vec<_> = store
         .audit_events(None, None)

@@ -1,15 +1,19 @@
-//! Errors of the command line, rendered for people.
+//! Errors of the command line, rendered for people: the library's message, and a hint
+//! that says what to type.
 
 use std::path::PathBuf;
 
 use testat_catalog::CatalogError;
+use testat_inquiry::InquiryError;
+use testat_project::{AssessmentError, ProjectError};
+use testat_store::{EvidenceProblem, StoreError};
 
 /// Anything that stops a command from running.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
-    /// A catalogue could not be loaded or a criterion was not found.
+    /// The application layer refused or failed.
     #[error(transparent)]
-    Catalog(#[from] CatalogError),
+    Project(ProjectError),
 
     /// A file could not be read.
     #[error("cannot read {path}: {source}")]
@@ -19,32 +23,6 @@ pub enum CliError {
         /// What the operating system said.
         source: std::io::Error,
     },
-
-    /// The settings file is malformed.
-    #[error("{path}:{line}:{column}: {message}")]
-    Config {
-        /// The file.
-        path: PathBuf,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// What was wrong.
-        message: String,
-    },
-
-    /// The service description in the settings file is wrong.
-    #[error("{path}: {error}")]
-    Service {
-        /// The settings file.
-        path: PathBuf,
-        /// The entry and what is wrong with it.
-        error: testat_assess::ServiceError,
-    },
-
-    /// One or more rules could not be loaded.
-    #[error("{} rule file{} could not be loaded:\n{}", .0.len(), if .0.len() == 1 { "" } else { "s" }, render_list(.0))]
-    Rules(Vec<testat_rules::RuleError>),
 
     /// The report could not be rendered.
     #[error(transparent)]
@@ -68,51 +46,177 @@ pub enum CliError {
         hint: Option<String>,
     },
 
-    /// The store refused or failed.
-    #[error(transparent)]
-    Store(#[from] testat_store::StoreError),
-
     /// Data could not be serialised (a bug if it happens).
     #[error("cannot render output: {0}")]
     Render(String),
 }
 
-fn render_list(errors: &[testat_rules::RuleError]) -> String {
-    errors
-        .iter()
-        .map(|e| format!("  - {e}"))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 impl CliError {
+    /// A usage error with a hint.
+    pub fn usage(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self::Usage {
+            message: message.into(),
+            hint: Some(hint.into()),
+        }
+    }
+
     /// A hint that tells the user what to do next, when we know one.
     pub fn hint(&self) -> Option<String> {
         match self {
             Self::Usage { hint, .. } => hint.clone(),
-            Self::Catalog(CatalogError::UnknownCriterion { .. }) => None,
-            Self::Catalog(CatalogError::Io { .. } | CatalogError::NotUtf8 { .. }) => None,
-            Self::Catalog(
-                CatalogError::Json { .. }
-                | CatalogError::Shape { .. }
-                | CatalogError::Csv { .. }
-                | CatalogError::UnknownFormat { .. },
-            ) => Some(
-                "--catalog takes an OSCAL catalog in JSON or a CSV file with the header id,title,text"
-                    .into(),
-            ),
-            Self::Config { .. } => Some("see the `testat.toml` section of the README".into()),
-            Self::Store(testat_store::StoreError::Busy { .. }) => {
-                Some("only one command can write to the store at a time".into())
-            }
-            Self::Store(testat_store::StoreError::NewerSchema { .. }) => {
-                Some("`testat --version` shows this version; docs/store.md explains migrations".into())
-            }
-            Self::Rules(_) => Some(
-                "check the rule with `testat rules test DIR`; the format is described in docs/rules.md".into(),
-            ),
+            Self::Project(e) => project_hint(e),
             _ => None,
         }
+    }
+}
+
+fn project_hint(e: &ProjectError) -> Option<String> {
+    let hint = match e {
+        ProjectError::Catalog(e) => return catalog_hint(e),
+        ProjectError::Settings { .. } => "see the `testat.toml` section of the README",
+        ProjectError::Rules(_) => {
+            "check the rule with `testat rules test DIR`; the format is described in docs/rules.md"
+        }
+        ProjectError::Store(e) => return store_hint(e),
+        _ => return None,
+    };
+    Some(hint.into())
+}
+
+fn catalog_hint(e: &CatalogError) -> Option<String> {
+    let hint = match e {
+        CatalogError::UnknownCriterion { suggestions, .. } if suggestions.is_empty() => {
+            "`testat catalog list` shows the criterion IDs"
+        }
+        CatalogError::Json { .. }
+        | CatalogError::Shape { .. }
+        | CatalogError::Csv { .. }
+        | CatalogError::UnknownFormat { .. } => {
+            "--catalog takes an OSCAL catalog in JSON or a CSV file with the header id,title,text"
+        }
+        _ => return None,
+    };
+    Some(hint.into())
+}
+
+fn store_hint(e: &StoreError) -> Option<String> {
+    let hint = match e {
+        StoreError::NotFound { .. } => {
+            "run `testat init` here, or name a database with --db URL or TESTAT_DATABASE_URL".into()
+        }
+        StoreError::Config { .. } => {
+            "fix the file, or recreate it with `testat init` in a new folder".into()
+        }
+        StoreError::Busy { .. } => "only one command can write to the store at a time; try again when the other `testat` command has finished".into(),
+        StoreError::NewerSchema { .. } => {
+            "`testat --version` shows this version; docs/store.md explains migrations".into()
+        }
+        StoreError::Missing { kind, .. } => match *kind {
+            "run" => "`testat runs list` shows the recorded runs".into(),
+            "evidence" => "`testat evidence list` shows the stored evidence".into(),
+            "inquiry" => "`testat inquiry list` shows the recorded requests".into(),
+            _ => return None,
+        },
+        StoreError::Unreadable { .. } => "run `testat verify` and report this as a bug".into(),
+        StoreError::Corrupt { .. } => {
+            "the store was damaged or altered; `testat verify` shows what else changed".into()
+        }
+        StoreError::Incomplete { record, .. } => match *record {
+            "an attestation" => "pass --statement TEXT and --owner NAME".into(),
+            "an exception" => "pass --justification TEXT and --approved-by NAME".into(),
+            _ => "pass --criterion ID (repeatable)".into(),
+        },
+        StoreError::FileAndLink | StoreError::NoEvidence => {
+            "give a FILE, --url URL or --note TEXT".into()
+        }
+        StoreError::Evidence { problem, .. } => match problem {
+            EvidenceProblem::NotAFile => "give a file, or use --url or --note".into(),
+            EvidenceProblem::TooLarge { .. } | EvidenceProblem::GrewTooLarge { .. } => {
+                "raise evidence.max_size in .testat/config.toml or store a link with --url".into()
+            }
+            EvidenceProblem::Changed => {
+                "add it again once it is no longer being written".into()
+            }
+            EvidenceProblem::Altered { .. } => "run `testat verify`".into(),
+            EvidenceProblem::Vanished { .. } => return None,
+        },
+        StoreError::NoEvidenceFolder { .. } | StoreError::NoSigningKey { .. } => {
+            "run the command in the directory where `testat init` was run".into()
+        }
+        StoreError::NotAFile { id, .. } => format!("`testat evidence show {id}` shows it"),
+        StoreError::Exists { .. } => "choose another name or folder; nothing is overwritten".into(),
+        StoreError::Period { .. } => "swap --from and --to".into(),
+        StoreError::Inquiry(e) => return inquiry_hint(e),
+        _ => return None,
+    };
+    Some(hint)
+}
+
+fn inquiry_hint(e: &InquiryError) -> Option<String> {
+    let hint = match e {
+        InquiryError::Empty { what } => match *what {
+            "a channel" => "pass --channel".into(),
+            "an authority" => "pass --authority".into(),
+            "a legal basis" => "pass --legal-basis".into(),
+            _ => "pass --handler NAME (repeatable)".into(),
+        },
+        InquiryError::CloseUndecided { id } => format!(
+            "`testat inquiry notify {id} --date D --how TEXT`, or `testat inquiry bar {id} --reason TEXT --review DATE` when the law forbids telling the customer"
+        ),
+        InquiryError::NotifiedHowMissing { .. } => "pass --how".into(),
+        InquiryError::BarReasonMissing { .. } => "pass --reason".into(),
+        InquiryError::ZeroBand => "--band 1 shows exact counts".into(),
+        _ => return None,
+    };
+    Some(hint)
+}
+
+impl From<ProjectError> for CliError {
+    fn from(e: ProjectError) -> Self {
+        match e {
+            // Errors about what the user typed, in the words of the flags.
+            ProjectError::UnknownRule { id, near } => Self::usage(
+                format!("--skip-rule names an unknown rule `{id}`"),
+                if near.is_empty() {
+                    "`testat rules list` shows the rule IDs".into()
+                } else {
+                    format!("did you mean {}?", near.join(", "))
+                },
+            ),
+            ProjectError::Assessment(e) => match e {
+                AssessmentError::DateInFuture { at, today } => Self::usage(
+                    format!("--at {at} is in the future (today is {today})"),
+                    "a Type 1 assessment describes a date that has come",
+                ),
+                AssessmentError::PeriodReversed { from, to } => Self::usage(
+                    format!("the period starts ({from}) after it ends ({to})"),
+                    "swap --from and --to",
+                ),
+                AssessmentError::PeriodNotOver { to, today } => Self::usage(
+                    format!("the period ends {to}, after today ({today})"),
+                    "assess a period that is over, e.g. --to today's date",
+                ),
+            },
+            other => Self::Project(other),
+        }
+    }
+}
+
+impl From<StoreError> for CliError {
+    fn from(e: StoreError) -> Self {
+        Self::Project(ProjectError::Store(e))
+    }
+}
+
+impl From<CatalogError> for CliError {
+    fn from(e: CatalogError) -> Self {
+        Self::Project(ProjectError::Catalog(e))
+    }
+}
+
+impl From<InquiryError> for CliError {
+    fn from(e: InquiryError) -> Self {
+        Self::from(StoreError::Inquiry(e))
     }
 }
 

@@ -2,9 +2,8 @@
 //! the library crates.
 
 mod cli;
-mod clock;
 mod commands;
-mod config;
+mod context;
 mod error;
 mod exit;
 mod output;
@@ -12,9 +11,9 @@ mod output;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
-use testat_catalog::ExternalCatalog;
 
 use crate::cli::{Cli, ColorWhen, Command};
+use crate::context::Context;
 use crate::error::CliError;
 use crate::exit::ExitStatus;
 
@@ -31,7 +30,7 @@ fn main() -> ExitCode {
             };
         }
     };
-    match cli.color {
+    match cli.global.color {
         ColorWhen::Auto => {}
         ColorWhen::Always => anstream::ColorChoice::Always.write_global(),
         ColorWhen::Never => anstream::ColorChoice::Never.write_global(),
@@ -57,44 +56,29 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> Result<ExitStatus, CliError> {
-    let catalog = testat_catalog::builtin();
-    let configured = match (&cli.catalog, &cli.command) {
-        // `testat.toml` may name the external catalogue; scan reads its own --config.
-        (None, Command::Catalog(_)) => config::Config::load(None)?.catalog.external,
-        _ => None,
-    };
-    let external = match cli.catalog.as_ref().or(configured.as_ref()) {
-        Some(path) => {
-            let external = ExternalCatalog::load(path, catalog)?;
-            commands::catalog::report_unmatched(&external, catalog);
-            Some(external)
-        }
-        None => None,
-    };
+    if let Command::Completions { shell } = &cli.command {
+        let mut command = Cli::command();
+        let mut buffer = Vec::new();
+        clap_complete::generate(*shell, &mut command, "testat", &mut buffer);
+        output::emit(None, &String::from_utf8_lossy(&buffer))?;
+        return Ok(ExitStatus::Success);
+    }
+    let ctx = Context::new(cli)?;
     match &cli.command {
-        Command::Catalog(command) => {
-            commands::catalog::run(command, catalog, external.as_ref())?;
-            Ok(ExitStatus::Success)
-        }
-        Command::Scan(args) => commands::scan::run(args, catalog, &cli.store),
-        Command::Rules(command) => commands::rules::run(command, catalog),
-        Command::Init => commands::store::init(&cli.store),
-        Command::Runs(command) => commands::store::runs(command, &cli.store),
-        Command::Evidence(command) => commands::store::evidence(command, &cli.store, catalog),
-        Command::Attest(args) => commands::store::attest(args, &cli.store, catalog),
-        Command::Exceptions(command) => commands::store::exceptions(command, &cli.store),
-        Command::Verify => commands::store::verify(&cli.store),
-        Command::Inquiry(command) => commands::inquiry::run(command, &cli.store),
-        Command::Bundle(command) => commands::bundle::run(command, &cli.store),
-        Command::Status(args) => commands::status::run(args, &cli.store, catalog),
-        Command::Assess(args) => commands::assess::assess(args, &cli.store, catalog),
-        Command::Report(args) => commands::assess::report(args, &cli.store, catalog),
-        Command::Completions { shell } => {
-            let mut command = Cli::command();
-            let mut buffer = Vec::new();
-            clap_complete::generate(*shell, &mut command, "testat", &mut buffer);
-            output::emit(None, &String::from_utf8_lossy(&buffer))?;
-            Ok(ExitStatus::Success)
-        }
+        Command::Catalog(command) => commands::catalog::run(&ctx, command),
+        Command::Scan(args) => commands::scan::run(&ctx, args),
+        Command::Rules(command) => commands::rules::run(&ctx, command),
+        Command::Init => commands::init::run(&ctx),
+        Command::Runs(command) => commands::runs::run(&ctx, command),
+        Command::Evidence(command) => commands::evidence::run(&ctx, command),
+        Command::Attest(args) => commands::attest::run(&ctx, args),
+        Command::Exceptions(command) => commands::exceptions::run(&ctx, command),
+        Command::Verify => commands::verify::run(&ctx),
+        Command::Inquiry(command) => commands::inquiry::run(&ctx, command),
+        Command::Bundle(command) => commands::bundle::run(&ctx, command),
+        Command::Status(args) => commands::status::run(&ctx, args),
+        Command::Assess(args) => commands::assess::assess(&ctx, args),
+        Command::Report(args) => commands::assess::report(&ctx, args),
+        Command::Completions { .. } => Ok(ExitStatus::Success),
     }
 }

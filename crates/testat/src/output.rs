@@ -119,6 +119,19 @@ fn escape_controls(text: &str, keep_lines: bool) -> String {
     out
 }
 
+/// A time as people read it in tables: `2026-03-01T09:30:00Z`.
+pub fn time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Writes `out` (when not empty) to standard output and succeeds.
+pub fn done(out: &str) -> Result<crate::exit::ExitStatus, CliError> {
+    if !out.is_empty() {
+        emit(None, out)?;
+    }
+    Ok(crate::exit::ExitStatus::Success)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -256,8 +256,7 @@ fn an_exported_bundle_verifies_without_the_store() {
 }
 
 fn testat_sha(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    hex::encode(sha2::Sha256::digest(bytes))
+    testat_store::sha256_hex(bytes)
 }
 
 #[test]

@@ -4,82 +4,51 @@
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use clap::Subcommand;
-use testat_store::{BundlePeriod, KeyPair, Location, Store, StoreError};
+use testat_store::{BundlePeriod, KeyPair, Store, StoreError};
 
-use crate::commands::store::{StoreArgs, block_on, stamp};
+use crate::cli::BundleCommand;
+use crate::context::Context;
 use crate::error::CliError;
 use crate::exit::ExitStatus;
 use crate::output::emit;
 
-/// `testat bundle …`
-#[derive(Debug, Subcommand)]
-pub enum BundleCommand {
-    /// Write the evidence files, audit-log slice, attestations, runs and exceptions of
-    /// a period into one `.tar.zst`, with a manifest signed by the store's key.
-    Export {
-        /// First day (YYYY-MM-DD).
-        #[arg(long, value_name = "DATE")]
-        from: NaiveDate,
-        /// Last day (YYYY-MM-DD), included.
-        #[arg(long, value_name = "DATE")]
-        to: NaiveDate,
-        /// The bundle to write (never overwritten), e.g. audit-2026.tar.zst.
-        #[arg(long, value_name = "FILE")]
-        out: PathBuf,
-    },
-    /// Check a bundle without the store: signature, every file's hash, nothing extra
-    /// or missing, the audit-log chain. Exit code 1 when anything fails.
-    Verify {
-        /// The bundle.
-        file: PathBuf,
-        /// The public key you received separately (a `signing.pub` file or 64 hex
-        /// digits); the bundle must be signed with it [default: the key it embeds].
-        #[arg(long, value_name = "PUB")]
-        key: Option<String>,
-    },
-}
-
 /// Runs `testat bundle …`.
-pub fn run(command: &BundleCommand, args: &StoreArgs) -> Result<ExitStatus, CliError> {
+pub fn run(ctx: &Context, command: &BundleCommand) -> Result<ExitStatus, CliError> {
     match command {
-        BundleCommand::Export { from, to, out } => export(*from, *to, out, args),
+        BundleCommand::Export { from, to, out } => export(ctx, *from, *to, out),
         BundleCommand::Verify { file, key } => verify(file, key.as_deref()),
     }
 }
 
 fn export(
+    ctx: &Context,
     from: NaiveDate,
     to: NaiveDate,
     out: &Path,
-    args: &StoreArgs,
 ) -> Result<ExitStatus, CliError> {
-    let dir = std::env::current_dir().map_err(|source| CliError::Read {
-        path: PathBuf::from("."),
-        source,
-    })?;
-    let location = Location::find(&dir, args.db.as_deref())?;
-    let keys_dir = location.keys_dir.clone().ok_or_else(|| {
-        StoreError::Invalid(
-            "no signing key: bundles are signed with .testat/keys/signing.key; run the command in the directory where `testat init` was run".into(),
-        )
-    })?;
+    let location = ctx.project.store_location()?;
+    let keys_dir = location
+        .keys_dir
+        .clone()
+        .ok_or_else(|| StoreError::NoSigningKey {
+            url: testat_store::redact_url(&location.database_url),
+        })?;
     let keys = KeyPair::load(&keys_dir)?;
-    let stamp = stamp(args);
-    let summary = block_on(async {
+    let stamp = ctx.project.stamp();
+    let summary = ctx.block_on(async {
         let store = Store::open(&location).await?;
         let summary = store
             .export_bundle(
                 BundlePeriod { from, to },
                 &keys,
-                env!("CARGO_PKG_VERSION"),
+                testat_project::TOOL_VERSION,
                 &stamp,
                 out,
             )
             .await;
         store.close().await;
         summary
-    })??;
+    })?;
     emit(
         None,
         &format!(

@@ -6,20 +6,24 @@ use serde::Serialize;
 use testat_catalog::{Automation, Catalog, Criterion, ExternalCatalog};
 
 use crate::cli::{AutomationArg, CatalogCommand, ExportFormat, ListArgs, ListFormat, ShowFormat};
+use crate::context::Context;
 use crate::error::CliError;
+use crate::exit::ExitStatus;
 use crate::output::{self, DIM, HEADING, ID, TEXT_WIDTH, emit, styled, wrap};
 
 /// Version of the JSON documents `catalog list|show|search --format json` write.
 const JSON_SCHEMA_VERSION: u32 = 1;
 
 /// Runs a `testat catalog` subcommand.
-pub fn run(
-    command: &CatalogCommand,
-    catalog: &Catalog,
-    external: Option<&ExternalCatalog>,
-) -> Result<(), CliError> {
-    let rules = || super::rules::load(catalog, true, &[]);
-    match command {
+pub fn run(ctx: &Context, command: &CatalogCommand) -> Result<ExitStatus, CliError> {
+    let catalog = ctx.project.catalog();
+    let external = ctx.project.external_catalog()?;
+    if let Some(external) = &external {
+        report_unmatched(external, catalog);
+    }
+    let external = external.as_ref();
+    let rules = || testat_project::load_rules(catalog, true, &[]);
+    let done: Result<(), CliError> = match command {
         CatalogCommand::List(args) => list(args, catalog),
         CatalogCommand::Show(args) => {
             let criterion = catalog.get(&args.id)?;
@@ -53,12 +57,17 @@ pub fn run(
         }
         CatalogCommand::Export(args) => match args.format {
             ExportFormat::OscalJson => {
-                let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                let now = ctx
+                    .project
+                    .clock()
+                    .now()
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
                 let json = catalog.to_oscal_json(&now)?;
                 emit(args.output.as_deref(), &format!("{json}\n"))
             }
         },
-    }
+    };
+    done.map(|()| ExitStatus::Success)
 }
 
 fn list(args: &ListArgs, catalog: &Catalog) -> Result<(), CliError> {
@@ -67,10 +76,10 @@ fn list(args: &ListArgs, catalog: &Catalog) -> Result<(), CliError> {
             let code = code.trim().to_ascii_uppercase();
             if catalog.domain(&code).is_none() {
                 let codes: Vec<&str> = catalog.domains.iter().map(|d| d.code.as_str()).collect();
-                return Err(CliError::Usage {
-                    message: format!("unknown domain `{code}`"),
-                    hint: Some(format!("the domains are {}", codes.join(", "))),
-                });
+                return Err(CliError::usage(
+                    format!("unknown domain `{code}`"),
+                    format!("the domains are {}", codes.join(", ")),
+                ));
             }
             Some(code)
         }
@@ -333,7 +342,7 @@ fn search(
 }
 
 /// Reports the entries of an external catalogue that matched none of our criteria.
-pub fn report_unmatched(external: &ExternalCatalog, catalog: &Catalog) {
+fn report_unmatched(external: &ExternalCatalog, catalog: &Catalog) {
     if external.unmatched.is_empty() {
         return;
     }

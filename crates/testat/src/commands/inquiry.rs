@@ -1,176 +1,21 @@
 //! `testat inquiry …`: the register of investigation requests (C5 domain INQ), its
 //! workflow, the deadlines due, the transparency report and the INQ evidence. The
-//! work is done in `testat-store`; this module parses arguments and formats output.
+//! rules are `testat-inquiry`'s, the records the store's; this module parses arguments
+//! and formats output.
 
-use std::path::PathBuf;
-
-use chrono::NaiveDate;
-use clap::{Args, Subcommand, ValueEnum};
-use testat_store::{
-    InqSupport, InquiryKind, InquiryRecord, InquiryState, NewInquiry, Notification, Period,
-    transparency_report,
+use testat_inquiry::{
+    DueWhat, EventKind, InqSupport, InquiryKind, InquiryRecord, InquiryState, NewInquiry,
+    Notification, Period, transparency_report,
 };
 
-use crate::cli::ShowFormat;
-use crate::clock;
-use crate::commands::store::{StoreArgs, block_on, open, stamp};
+use crate::cli::{InquiryCommand, ShowFormat, TransparencyFormat};
+use crate::context::Context;
 use crate::error::CliError;
 use crate::exit::ExitStatus;
-use crate::output::{emit, escape_control};
-
-/// `testat inquiry …`
-#[derive(Debug, Subcommand)]
-pub enum InquiryCommand {
-    /// Record a request from a government agency (state `received`).
-    Add(AddArgs),
-    /// Show one request with its full history.
-    Show {
-        /// The request's ID.
-        id: i64,
-        /// Output format.
-        #[arg(long, short = 'f', default_value = "text")]
-        format: ShowFormat,
-    },
-    /// List the requests with their state and notification decision.
-    List {
-        /// Output format.
-        #[arg(long, short = 'f', default_value = "text")]
-        format: ShowFormat,
-    },
-    /// Move a request to its next state (received → legal-review → rejected |
-    /// challenged | partially-disclosed | disclosed → closed).
-    Advance {
-        /// The request's ID.
-        id: i64,
-        /// The next state.
-        #[arg(long, value_name = "STATE")]
-        to: String,
-        /// What was decided or done (for disclosures: what was handed over).
-        #[arg(long, value_name = "TEXT")]
-        note: Option<String>,
-    },
-    /// Record that the customers concerned were told.
-    Notify {
-        /// The request's ID.
-        id: i64,
-        /// The day they were told (YYYY-MM-DD).
-        #[arg(long, value_name = "DATE")]
-        date: NaiveDate,
-        /// How they were told.
-        #[arg(long, value_name = "TEXT")]
-        how: String,
-    },
-    /// Record that the law forbids telling the customers, and when to review that.
-    Bar {
-        /// The request's ID.
-        id: i64,
-        /// The legal reason.
-        #[arg(long, value_name = "TEXT")]
-        reason: String,
-        /// When the bar must be reviewed (YYYY-MM-DD).
-        #[arg(long, value_name = "DATE")]
-        review: NaiveDate,
-    },
-    /// Close a request (needs a notification decision first).
-    Close {
-        /// The request's ID.
-        id: i64,
-        /// A closing remark.
-        #[arg(long, value_name = "TEXT")]
-        note: Option<String>,
-    },
-    /// Deadlines and notification-bar reviews coming up, and overdue ones.
-    Due {
-        /// How far ahead to look: days (`7d`, `7`) or weeks (`2w`).
-        #[arg(long, value_name = "SPAN", default_value = "7d")]
-        within: String,
-        /// Output format.
-        #[arg(long, short = 'f', default_value = "text")]
-        format: ShowFormat,
-    },
-    /// The transparency report of a period, with small counts shown as bands.
-    Report {
-        /// A year (2026), half-year (2026-H1) or quarter (2026-Q3).
-        #[arg(long, value_name = "PERIOD")]
-        period: String,
-        /// Output format.
-        #[arg(long, short = 'f', default_value = "md")]
-        format: ReportFormat,
-        /// Counts below this are shown as `0-(BAND-1)` (docs/inquiries.md).
-        #[arg(long, value_name = "N", default_value_t = 10)]
-        band: u64,
-        /// Write to this file instead of standard output.
-        #[arg(long, short = 'o', value_name = "FILE")]
-        output: Option<PathBuf>,
-    },
-    /// What the register shows for INQ-01 to INQ-04, with reasons.
-    Evidence {
-        /// Output format.
-        #[arg(long, short = 'f', default_value = "text")]
-        format: ShowFormat,
-    },
-}
-
-/// Arguments of `testat inquiry add`.
-#[derive(Debug, Args)]
-pub struct AddArgs {
-    /// The day the request arrived (YYYY-MM-DD; not in the future).
-    #[arg(long, value_name = "DATE")]
-    pub received: NaiveDate,
-    /// How it arrived (letter, e-mail, portal, …).
-    #[arg(long, value_name = "TEXT")]
-    pub channel: String,
-    /// The requesting authority.
-    #[arg(long, value_name = "NAME")]
-    pub authority: String,
-    /// The authority's country (ISO 3166-1 alpha-2, e.g. DE, US).
-    #[arg(long, value_name = "CODE")]
-    pub country: String,
-    /// The legal basis cited.
-    #[arg(long, value_name = "TEXT")]
-    pub legal_basis: String,
-    /// data-disclosure, preservation, interception or other.
-    #[arg(long, value_name = "KIND")]
-    pub kind: String,
-    /// Data categories asked for (repeatable or comma-separated).
-    #[arg(long = "data", value_name = "CATEGORY", value_delimiter = ',')]
-    pub data: Vec<String>,
-    /// Customers or accounts concerned (repeatable or comma-separated).
-    #[arg(long = "customer", value_name = "ID", value_delimiter = ',')]
-    pub customers: Vec<String>,
-    /// The day an answer is due (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
-    pub deadline: Option<NaiveDate>,
-    /// The people handling it (repeatable or comma-separated).
-    #[arg(
-        long = "handler",
-        value_name = "NAME",
-        value_delimiter = ',',
-        required = true
-    )]
-    pub handlers: Vec<String>,
-}
-
-/// Formats of the transparency report.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ReportFormat {
-    /// Markdown.
-    Md,
-    /// One self-contained HTML file.
-    Html,
-    /// Versioned JSON (docs/inquiries.md).
-    Json,
-}
-
-fn usage(message: String, hint: &str) -> CliError {
-    CliError::Usage {
-        message,
-        hint: Some(hint.to_owned()),
-    }
-}
+use crate::output::{emit, escape_control, time};
 
 /// Runs `testat inquiry …`.
-pub fn run(command: &InquiryCommand, args: &StoreArgs) -> Result<ExitStatus, CliError> {
+pub fn run(ctx: &Context, command: &InquiryCommand) -> Result<ExitStatus, CliError> {
     // Arguments that need no store are checked first, so bad input never opens it.
     let within = match command {
         InquiryCommand::Due { within, .. } => Some(parse_span(within)?),
@@ -184,9 +29,8 @@ pub fn run(command: &InquiryCommand, args: &StoreArgs) -> Result<ExitStatus, Cli
         InquiryCommand::Advance { to, .. } => Some(to.parse::<InquiryState>()?),
         _ => None,
     };
-    block_on(async {
-        let store = open(args).await?;
-        let today = clock::today();
+    let today = ctx.project.clock().today();
+    let (out, path) = ctx.with_store(async |store| {
         let mut out = String::new();
         let mut path = None;
         match command {
@@ -203,7 +47,7 @@ pub fn run(command: &InquiryCommand, args: &StoreArgs) -> Result<ExitStatus, Cli
                     deadline: a.deadline,
                     handlers: a.handlers.clone(),
                 };
-                let id = store.add_inquiry(&new, &stamp(args)).await?;
+                let id = store.add_inquiry(&new, &ctx.project.stamp()).await?;
                 let r = store.inquiry(id).await?;
                 out.push_str(&format!(
                     "recorded inquiry {id}: {} from {} ({}{}), received {}\n",
@@ -253,24 +97,24 @@ pub fn run(command: &InquiryCommand, args: &StoreArgs) -> Result<ExitStatus, Cli
             InquiryCommand::Advance { id, note, .. } => {
                 let to = to.unwrap_or(InquiryState::Received);
                 store
-                    .advance_inquiry(*id, to, note.as_deref(), &stamp(args))
+                    .advance_inquiry(*id, to, note.as_deref(), &ctx.project.stamp())
                     .await?;
                 let r = store.inquiry(*id).await?;
                 out.push_str(&format!("inquiry {id} is now {to}{}\n", next_hint(&r)));
             }
             InquiryCommand::Close { id, note } => {
                 store
-                    .advance_inquiry(*id, InquiryState::Closed, note.as_deref(), &stamp(args))
+                    .advance_inquiry(*id, InquiryState::Closed, note.as_deref(), &ctx.project.stamp())
                     .await?;
                 out.push_str(&format!("inquiry {id} is now closed\n"));
             }
             InquiryCommand::Notify { id, date, how } => {
-                store.notify_inquiry(*id, *date, how, &stamp(args)).await?;
+                store.notify_inquiry(*id, *date, how, &ctx.project.stamp()).await?;
                 out.push_str(&format!("inquiry {id}: customers notified on {date}\n"));
             }
             InquiryCommand::Bar { id, reason, review } => {
                 store
-                    .bar_notification(*id, reason, *review, &stamp(args))
+                    .bar_notification(*id, reason, *review, &ctx.project.stamp())
                     .await?;
                 out.push_str(&format!(
                     "inquiry {id}: notification barred; review the bar by {review}\n"
@@ -278,7 +122,13 @@ pub fn run(command: &InquiryCommand, args: &StoreArgs) -> Result<ExitStatus, Cli
             }
             InquiryCommand::Due { format, .. } => {
                 let days = within.unwrap_or(7);
-                let items = due(&store.inquiries().await?, today, days);
+                let items: Vec<DueItem> = ctx
+                    .project
+                    .inquiries_due(store, days)
+                    .await?
+                    .into_iter()
+                    .map(DueItem::from)
+                    .collect();
                 if matches!(format, ShowFormat::Json) {
                     out = serde_json::to_string_pretty(&items)?;
                     out.push('\n');
@@ -307,13 +157,13 @@ pub fn run(command: &InquiryCommand, args: &StoreArgs) -> Result<ExitStatus, Cli
                 };
                 let report = transparency_report(&store.inquiries().await?, period, *band, today)?;
                 out = match format {
-                    ReportFormat::Json => {
+                    TransparencyFormat::Json => {
                         let mut json = serde_json::to_string_pretty(&report)?;
                         json.push('\n');
                         json
                     }
-                    ReportFormat::Md => testat_report::render_transparency_markdown(&report),
-                    ReportFormat::Html => testat_report::render_transparency_html(&report)?,
+                    TransparencyFormat::Md => testat_report::render_transparency_markdown(&report),
+                    TransparencyFormat::Html => testat_report::render_transparency_html(&report)?,
                 };
                 path = output.clone();
             }
@@ -345,13 +195,13 @@ pub fn run(command: &InquiryCommand, args: &StoreArgs) -> Result<ExitStatus, Cli
                 }
             }
         }
-        store.close().await;
-        emit(path.as_deref(), &out)?;
-        if let Some(path) = path {
-            emit(None, &format!("wrote {}\n", path.display()))?;
-        }
-        Ok(ExitStatus::Success)
-    })?
+        Ok((out, path))
+    })?;
+    emit(path.as_deref(), &out)?;
+    if let Some(path) = path {
+        emit(None, &format!("wrote {}\n", path.display()))?;
+    }
+    Ok(ExitStatus::Success)
 }
 
 /// `7d`, `7` or `2w` as days.
@@ -368,14 +218,14 @@ fn parse_span(text: &str) -> Result<i64, CliError> {
         .filter(|n| (0..=36_500).contains(n))
         .map(|n| n * factor)
         .ok_or_else(|| {
-            usage(
+            CliError::usage(
                 format!("--within `{text}` is not a span of days or weeks"),
                 "write it as 7d, 14 or 2w",
             )
         })
 }
 
-/// One thing coming up.
+/// One thing coming up, as `inquiry due` shows it.
 #[derive(Debug, serde::Serialize)]
 struct DueItem {
     date: String,
@@ -384,42 +234,20 @@ struct DueItem {
     what: String,
 }
 
-fn due(records: &[InquiryRecord], today: NaiveDate, days: i64) -> Vec<DueItem> {
-    let horizon = today + chrono::Duration::days(days);
-    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
-    let mut items = Vec::new();
-    for r in records {
-        let decided = r.outcome().is_some();
-        if !decided
-            && r.state != InquiryState::Closed
-            && let Some(deadline) = r.inquiry.deadline.as_deref().and_then(day)
-            && deadline <= horizon
-        {
-            items.push(DueItem {
-                date: deadline.to_string(),
-                overdue: deadline < today,
-                inquiry: r.inquiry.id,
-                what: format!(
-                    "deadline of {} ({})",
-                    escape_control(&r.inquiry.authority),
-                    r.state
-                ),
-            });
-        }
-        if let Some(Notification::Barred { review, .. }) = &r.notification
-            && let Some(review) = day(review)
-            && review <= horizon
-        {
-            items.push(DueItem {
-                date: review.to_string(),
-                overdue: review < today,
-                inquiry: r.inquiry.id,
-                what: "review of the notification bar".into(),
-            });
+impl From<testat_inquiry::Due> for DueItem {
+    fn from(due: testat_inquiry::Due) -> Self {
+        Self {
+            date: due.date.to_string(),
+            overdue: due.overdue,
+            inquiry: due.inquiry,
+            what: match due.what {
+                DueWhat::Deadline { authority, state } => {
+                    format!("deadline of {} ({state})", escape_control(&authority))
+                }
+                DueWhat::BarReview => "review of the notification bar".into(),
+            },
         }
     }
-    items.sort_by(|a, b| (&a.date, a.inquiry).cmp(&(&b.date, b.inquiry)));
-    items
 }
 
 fn decision(r: &InquiryRecord) -> &'static str {
@@ -456,7 +284,7 @@ fn show(r: &InquiryRecord) -> String {
         }
     );
     for (label, value) in [
-        ("received", i.received_on.clone()),
+        ("received", i.received_on.to_string()),
         ("channel", i.channel.clone()),
         ("authority", i.authority.clone()),
         (
@@ -472,10 +300,13 @@ fn show(r: &InquiryRecord) -> String {
             ),
         ),
         ("legal basis", i.legal_basis.clone()),
-        ("kind", i.kind.clone()),
+        ("kind", i.kind.to_string()),
         ("data", i.data_categories.join(", ")),
         ("customers", i.customers.join(", ")),
-        ("deadline", i.deadline.clone().unwrap_or_else(|| "-".into())),
+        (
+            "deadline",
+            i.deadline.map_or_else(|| "-".into(), |d| d.to_string()),
+        ),
         ("handlers", i.handlers.join(", ")),
     ] {
         out.push_str(&format!("  {label:<12} {}\n", escape_control(&value)));
@@ -486,23 +317,24 @@ fn show(r: &InquiryRecord) -> String {
         escape_control(&i.added_by)
     ));
     for e in &r.events {
-        let what = match e.kind.as_str() {
-            "transition" => format!(
+        let or_unknown =
+            |d: Option<chrono::NaiveDate>| d.map_or_else(|| "?".into(), |d| d.to_string());
+        let what = match e.kind {
+            EventKind::Transition => format!(
                 "{} -> {}",
-                e.from_state.as_deref().unwrap_or("?"),
-                e.to_state.as_deref().unwrap_or("?")
+                e.from_state.map_or("?", InquiryState::as_str),
+                e.to_state.map_or("?", InquiryState::as_str)
             ),
-            "notified" => format!(
+            EventKind::Notified => format!(
                 "customers notified on {} ({})",
-                e.notified_on.as_deref().unwrap_or("?"),
+                or_unknown(e.notified_on),
                 e.notified_how.as_deref().unwrap_or("")
             ),
-            "barred" => format!(
+            EventKind::Barred => format!(
                 "notification barred: {}; review by {}",
                 e.bar_reason.as_deref().unwrap_or(""),
-                e.bar_review.as_deref().unwrap_or("?")
+                or_unknown(e.bar_review)
             ),
-            other => other.to_owned(),
         };
         out.push_str(&format!(
             "  {}  {}  by {}{}\n",
@@ -516,10 +348,6 @@ fn show(r: &InquiryRecord) -> String {
         ));
     }
     out
-}
-
-fn time(us: i64) -> String {
-    testat_store::from_micros(us).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 #[cfg(test)]

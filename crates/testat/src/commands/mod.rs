@@ -1,10 +1,16 @@
-//! One module per top-level command.
+//! One module per command: each reads its arguments and the context, calls the
+//! project's job, and formats the result for people.
 
 pub mod assess;
+pub mod attest;
 pub mod bundle;
 pub mod catalog;
+pub mod evidence;
+pub mod exceptions;
+pub mod init;
 pub mod inquiry;
 pub mod rules;
+pub mod runs;
 pub mod scan;
 pub mod status;
-pub mod store;
+pub mod verify;

@@ -1,43 +1,21 @@
 //! `testat rules`: list, show and test rules.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
 use serde::Serialize;
 use testat_catalog::{Automation, Catalog};
+use testat_project::load_rules as load;
 use testat_rules::{RuleSet, test_rules};
 
 use crate::cli::{RulesCommand, ShowFormat};
+use crate::context::Context;
 use crate::error::CliError;
 use crate::exit::ExitStatus;
 use crate::output::{DIM, HEADING, ID, TEXT_WIDTH, WARN, emit, styled, wrap};
 
-/// Loads the built-in rules (unless `builtin` is false) and the rules in `dirs`,
-/// reporting every broken rule at once.
-pub fn load(catalog: &Catalog, builtin: bool, dirs: &[PathBuf]) -> Result<RuleSet, CliError> {
-    let mut errors = Vec::new();
-    let mut rules = if builtin {
-        RuleSet::builtin(catalog).unwrap_or_else(|e| {
-            errors.extend(e);
-            RuleSet::empty()
-        })
-    } else {
-        RuleSet::empty()
-    };
-    for dir in dirs {
-        if let Err(e) = rules.add_dir(dir, catalog) {
-            errors.extend(e);
-        }
-    }
-    if errors.is_empty() {
-        Ok(rules)
-    } else {
-        Err(CliError::Rules(errors))
-    }
-}
-
 /// Runs a `testat rules` subcommand.
-pub fn run(command: &RulesCommand, catalog: &Catalog) -> Result<ExitStatus, CliError> {
+pub fn run(ctx: &Context, command: &RulesCommand) -> Result<ExitStatus, CliError> {
+    let catalog = ctx.project.catalog();
     match command {
         RulesCommand::List(args) => {
             let rules = load(catalog, true, &args.rules)?;
@@ -95,10 +73,10 @@ pub fn run(command: &RulesCommand, catalog: &Catalog) -> Result<ExitStatus, CliE
             let rules = load(catalog, true, dirs)?;
             let wanted = id.trim().to_ascii_uppercase();
             let Some(rule) = rules.get(&wanted) else {
-                return Err(CliError::Usage {
-                    message: format!("unknown rule `{id}`"),
-                    hint: Some("`testat rules list` shows the rule IDs".into()),
-                });
+                return Err(CliError::usage(
+                    format!("unknown rule `{id}`"),
+                    "`testat rules list` shows the rule IDs",
+                ));
             };
             let spec = &rule.spec;
             let mut out = String::new();

@@ -1,33 +1,16 @@
 //! `testat status`: one status per criterion, with reasons, from what the store holds.
-//! This module gathers the inputs and prints; the roll-up is `testat_assess::assess`.
+//! The job is the project's ([`testat_project::Project::status`]); this module prints.
 
 use std::collections::BTreeMap;
 
-use clap::Args;
 use serde::Serialize;
-use testat_assess::{CriterionStatus, RuleInfo, Status, gather_snapshot};
-use testat_catalog::Catalog;
+use testat_assess::{CriterionStatus, Status};
 
-use super::store::{StoreArgs, block_on, open};
-use crate::cli::ShowFormat;
-use crate::clock;
-use crate::config::Config;
+use crate::cli::{ShowFormat, StatusArgs};
+use crate::context::Context;
 use crate::error::CliError;
 use crate::exit::ExitStatus;
 use crate::output::emit;
-
-/// Arguments of `testat status`.
-#[derive(Debug, Args)]
-pub struct StatusArgs {
-    /// Explain one criterion (e.g. CRY-03): its status and every reason.
-    pub criterion: Option<String>,
-    /// Only the criteria of this domain (e.g. OPS).
-    #[arg(long, value_name = "CODE", conflicts_with = "criterion")]
-    pub domain: Option<String>,
-    /// Output format.
-    #[arg(long, short = 'f', default_value = "table")]
-    pub format: ShowFormat,
-}
 
 #[derive(Serialize)]
 struct StatusList<'a> {
@@ -44,12 +27,8 @@ struct Explained<'a> {
 }
 
 /// Runs `testat status`.
-pub fn run(
-    args: &StatusArgs,
-    store: &StoreArgs,
-    catalog: &Catalog,
-) -> Result<ExitStatus, CliError> {
-    let today = clock::today();
+pub fn run(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus, CliError> {
+    let catalog = ctx.project.catalog();
     let one = args
         .criterion
         .as_deref()
@@ -60,29 +39,19 @@ pub fn run(
             catalog
                 .domain(&code.to_uppercase())
                 .map(|d| d.code.clone())
-                .ok_or_else(|| CliError::Usage {
-                    message: format!("unknown domain `{code}`"),
-                    hint: Some("`testat catalog list` shows the domains (e.g. OPS, CRY)".into()),
+                .ok_or_else(|| {
+                    CliError::usage(
+                        format!("unknown domain `{code}`"),
+                        "`testat catalog list` shows the domains (e.g. OPS, CRY)",
+                    )
                 })?,
         ),
         None => None,
     };
-    let config = Config::load(None)?;
-    let (_, scope) = config.service_description(catalog)?;
-    let rule_set = super::rules::load(catalog, true, &config.scan.rules)?;
-    let rules = RuleInfo::of(&rule_set);
-    let now = clock::now();
-    let mut snapshot = block_on(async {
-        let store = open(store).await?;
-        let snapshot = gather_snapshot(&store, &rules, now, today).await;
-        store.close().await;
-        snapshot.map_err(CliError::from)
-    })??;
-    snapshot
-        .exceptions
-        .extend(config.exceptions.iter().cloned());
-    let mut all = testat_assess::assess(catalog, &snapshot.inputs(), today);
-    testat_assess::apply_scope(&mut all, &scope);
+    let job = ctx.project.status_job()?;
+    let status = ctx.with_store(async |store| Ok(job.run(store).await?))?;
+    let today = status.as_of;
+    let mut all = status.criteria;
     all.retain(|c| {
         one.as_ref().is_none_or(|id| &c.criterion == id)
             && domain.as_ref().is_none_or(|d| &c.domain == d)

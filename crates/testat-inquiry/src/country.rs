@@ -1,6 +1,6 @@
 //! ISO 3166-1 alpha-2 country codes, and which of them are in the EU/EEA.
 
-use crate::StoreError;
+use crate::InquiryError;
 
 /// Every officially assigned ISO 3166-1 alpha-2 code (249).
 pub const ISO_3166_1_ALPHA_2: &[&str] = &[
@@ -29,20 +29,21 @@ pub const EU_EEA: &[&str] = &[
 ];
 
 /// Checks a country code and returns it in upper case.
-pub fn country_code(code: &str) -> Result<String, StoreError> {
+pub fn country_code(code: &str) -> Result<String, InquiryError> {
     let upper = code.trim().to_ascii_uppercase();
     if ISO_3166_1_ALPHA_2.binary_search(&upper.as_str()).is_ok() {
         return Ok(upper);
     }
-    let hint = match upper.as_str() {
-        "UK" => " (the United Kingdom is GB)",
-        "EL" => " (Greece is GR; EL is the EU's own abbreviation)",
-        "EU" => " (name the member state whose authority asked)",
-        _ => "",
+    let note = match upper.as_str() {
+        "UK" => Some("the United Kingdom is GB"),
+        "EL" => Some("Greece is GR; EL is the EU's own abbreviation"),
+        "EU" => Some("name the member state whose authority asked"),
+        _ => None,
     };
-    Err(StoreError::Invalid(format!(
-        "country `{code}` is not an ISO 3166-1 alpha-2 code{hint}; use two letters such as DE, FR or US"
-    )))
+    Err(InquiryError::Country {
+        code: code.to_owned(),
+        note,
+    })
 }
 
 /// Whether a (valid, upper-case) code is outside the EU/EEA.

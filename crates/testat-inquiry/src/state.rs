@@ -5,15 +5,16 @@
 //!                               challenged ──► partially-disclosed | disclosed | rejected (the challenge is decided)
 //! ```
 //!
-//! Closing additionally needs a customer-notification decision (checked by the store,
-//! which knows the request's events); the table here only knows states.
+//! Closing additionally needs a customer-notification decision (checked by
+//! [`InquiryRecord::advance`](crate::InquiryRecord::advance), which knows the request's
+//! events); the table here only knows states.
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::StoreError;
+use crate::error::{InquiryError, TransitionError};
 
 /// Where a request stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -101,30 +102,13 @@ impl InquiryState {
         matches!(self, Self::PartiallyDisclosed | Self::Disclosed)
     }
 
-    /// Checks a transition, with a message naming the current and allowed states.
-    pub fn check(self, to: Self) -> Result<(), StoreError> {
+    /// Checks a transition; the error names the current and the allowed states.
+    pub fn check(self, to: Self) -> Result<(), TransitionError> {
         if self.next().contains(&to) {
-            return Ok(());
-        }
-        let allowed = self.next();
-        Err(StoreError::Invalid(if allowed.is_empty() {
-            format!(
-                "cannot move from {self} to {to}: {self} is final; nothing follows it (corrections are new events, not changes of state)"
-            )
+            Ok(())
         } else {
-            format!(
-                "cannot move from {self} to {to}: from {self} the next state is {}",
-                list(allowed)
-            )
-        }))
-    }
-}
-
-fn list(states: &[InquiryState]) -> String {
-    let names: Vec<_> = states.iter().map(|s| s.as_str()).collect();
-    match names.as_slice() {
-        [one] => (*one).to_owned(),
-        _ => format!("one of {}", names.join(", ")),
+            Err(TransitionError { from: self, to })
+        }
     }
 }
 
@@ -135,18 +119,16 @@ impl fmt::Display for InquiryState {
 }
 
 impl FromStr for InquiryState {
-    type Err = StoreError;
+    type Err = InquiryError;
 
-    fn from_str(s: &str) -> Result<Self, StoreError> {
+    fn from_str(s: &str) -> Result<Self, InquiryError> {
         let wanted = s.trim().to_ascii_lowercase().replace([' ', '_'], "-");
         Self::ALL
             .into_iter()
             .find(|state| state.as_str() == wanted)
-            .ok_or_else(|| {
-                StoreError::Invalid(format!(
-                    "unknown state `{s}`; the states are {}",
-                    Self::ALL.map(Self::as_str).join(", ")
-                ))
+            .ok_or_else(|| InquiryError::UnknownState {
+                value: s.to_owned(),
+                states: Self::ALL.map(Self::as_str).join(", "),
             })
     }
 }

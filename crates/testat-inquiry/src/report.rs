@@ -15,9 +15,9 @@ use std::str::FromStr;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use crate::StoreError;
-use crate::inquiry::{InquiryKind, InquiryRecord, Notification, parse_date};
-use crate::inquiry_state::InquiryState;
+use crate::error::InquiryError;
+use crate::record::{InquiryKind, InquiryRecord, Notification};
+use crate::state::InquiryState;
 
 /// Version of the report's JSON shape.
 pub const TRANSPARENCY_REPORT_VERSION: u32 = 1;
@@ -65,13 +65,11 @@ impl fmt::Display for Period {
 }
 
 impl FromStr for Period {
-    type Err = StoreError;
+    type Err = InquiryError;
 
-    fn from_str(s: &str) -> Result<Self, StoreError> {
-        let bad = || {
-            StoreError::Invalid(format!(
-                "period `{s}` is not a year (2026), a half-year (2026-H1, 2026-H2) or a quarter (2026-Q1 … 2026-Q4)"
-            ))
+    fn from_str(s: &str) -> Result<Self, InquiryError> {
+        let bad = || InquiryError::Period {
+            value: s.to_owned(),
         };
         let upper = s.trim().to_ascii_uppercase();
         let (year, part) = match upper.split_once('-') {
@@ -205,15 +203,13 @@ pub fn transparency_report(
     period: Period,
     band: u64,
     as_of: NaiveDate,
-) -> Result<TransparencyReport, StoreError> {
+) -> Result<TransparencyReport, InquiryError> {
     if band == 0 {
-        return Err(StoreError::Invalid(
-            "--band must be at least 1 (1 shows exact counts)".into(),
-        ));
+        return Err(InquiryError::ZeroBand);
     }
     let within: Vec<&InquiryRecord> = records
         .iter()
-        .filter(|r| parse_date(&r.inquiry.received_on).is_some_and(|d| period.contains(d)))
+        .filter(|r| period.contains(r.inquiry.received_on))
         .collect();
     let total = within.len() as u64;
     let mut countries: BTreeMap<String, u64> = BTreeMap::new();

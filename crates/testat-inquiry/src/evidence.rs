@@ -1,13 +1,11 @@
 //! What the register shows for the criteria INQ-01 to INQ-04, with reasons. The
-//! status roll-up reads this; `testat inquiry evidence` prints it.
+//! status roll-up and the assessments read this; front ends print it.
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::inquiry::{InquiryRecord, Notification, parse_date};
-use crate::inquiry_state::InquiryState;
-use crate::verify::Problem;
-use crate::{Result, Store};
+use crate::record::{InquiryRecord, Notification};
+use crate::state::InquiryState;
 
 /// How far the register supports a criterion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -42,22 +40,27 @@ pub struct InqEvidence {
     /// Requests in the register.
     pub requests: usize,
     /// Records of the register that differ from their audit events (none when intact).
-    pub integrity: Vec<Problem>,
+    pub integrity: Vec<IntegrityProblem>,
     /// One entry per criterion.
     pub criteria: Vec<InqCriterion>,
 }
 
-impl Store {
-    /// Assesses the register for INQ-01 to INQ-04 on `today`.
-    pub async fn inquiry_evidence(&self, today: NaiveDate) -> Result<InqEvidence> {
-        let records = self.inquiries().await?;
-        let integrity = self.verify_inquiries().await?;
-        Ok(assess(&records, &integrity, today))
-    }
+/// A record of the register that differs from what the audit log recorded of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IntegrityProblem {
+    /// The record (`inquiry 3`, `inquiry-event 12`).
+    pub place: String,
+    /// What is wrong with it.
+    pub message: String,
 }
 
-/// The assessment itself, from the records (and any integrity problems).
-pub fn assess(records: &[InquiryRecord], integrity: &[Problem], today: NaiveDate) -> InqEvidence {
+/// The register's verdicts on `today`, from its records and any integrity problems
+/// the store found in them (each one is a gap of every criterion).
+pub fn assess(
+    records: &[InquiryRecord],
+    integrity: &[IntegrityProblem],
+    today: NaiveDate,
+) -> InqEvidence {
     let mut gaps: [Vec<String>; 4] = Default::default();
     let [g1, g2, g3, g4] = &mut gaps;
     for r in records {
@@ -70,7 +73,7 @@ pub fn assess(records: &[InquiryRecord], integrity: &[Problem], today: NaiveDate
             ));
         }
         if !decided
-            && let Some(deadline) = r.inquiry.deadline.as_deref().and_then(parse_date)
+            && let Some(deadline) = r.inquiry.deadline
             && deadline < today
         {
             g1.push(format!(
@@ -84,34 +87,31 @@ pub fn assess(records: &[InquiryRecord], integrity: &[Problem], today: NaiveDate
                 "inquiry {id} is closed without a customer-notification decision"
             ));
         }
-        if let Some(Notification::Barred { review, .. }) = &r.notification {
-            match parse_date(review) {
-                Some(day) if day < today => g2.push(format!(
-                    "inquiry {id}: the notification bar was due for review on {day} and has not been reviewed"
-                )),
-                Some(_) => {}
-                None => g2.push(format!("inquiry {id}: the notification bar has no review date")),
-            }
+        if let Some(Notification::Barred { review, .. }) = &r.notification
+            && *review < today
+        {
+            g2.push(format!(
+                "inquiry {id}: the notification bar was due for review on {review} and has not been reviewed"
+            ));
         }
         if let Some(Notification::Notified { on, .. }) = &r.notification
-            && parse_date(on) < parse_date(&r.inquiry.received_on)
+            && *on < r.inquiry.received_on
         {
             g2.push(format!(
                 "inquiry {id}: customers notified before the request was received"
             ));
         }
         // INQ-03: disclosure only after legal review, and the disclosure documented.
-        for e in r.events.iter().filter(|e| {
-            e.to_state
-                .as_deref()
-                .and_then(|s| s.parse::<InquiryState>().ok())
-                .is_some_and(InquiryState::is_disclosure)
-        }) {
-            let state = e.to_state.as_deref().unwrap_or_default();
+        for e in r
+            .events
+            .iter()
+            .filter(|e| e.to_state.is_some_and(InquiryState::is_disclosure))
+        {
+            let state = e.to_state.map_or("", InquiryState::as_str);
             if !r
                 .events
                 .iter()
-                .any(|p| p.id < e.id && p.to_state.as_deref() == Some("legal-review"))
+                .any(|p| p.id < e.id && p.to_state == Some(InquiryState::LegalReview))
             {
                 g3.push(format!(
                     "inquiry {id}: {state} without a legal review before it"
@@ -209,15 +209,13 @@ fn reviewed_before_outcome(r: &InquiryRecord) -> bool {
     let review = r
         .events
         .iter()
-        .find(|e| e.to_state.as_deref() == Some("legal-review"))
+        .find(|e| e.to_state == Some(InquiryState::LegalReview))
         .map(|e| e.id);
     let first_outcome = r
         .events
         .iter()
         .find(|e| {
             e.to_state
-                .as_deref()
-                .and_then(|s| s.parse::<InquiryState>().ok())
                 .is_some_and(|s| InquiryState::OUTCOMES.contains(&s))
         })
         .map(|e| e.id);

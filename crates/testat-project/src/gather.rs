@@ -1,17 +1,14 @@
 //! Reading the store for the roll-up and the assessments. Everything is cut off at an
 //! instant, so that a Type 1 assessment of a past date sees only what was recorded by
-//! then.
+//! then. This is the only place where the roll-up's inputs meet the database.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use testat_rules::Exception;
-use testat_store::{Attestation, Evidence, InqCriterion, Store, StoreError, from_micros};
-
-use crate::AssessmentKind;
-use crate::assessment::RuleInfo;
-use crate::period::{Change, RunPoint, ScopeHistory};
-use crate::{Inputs, RuleResult};
+use testat_assess::{AssessmentKind, Change, Inputs, RuleInfo, RuleResult, RunPoint, ScopeHistory};
+use testat_inquiry::InqCriterion;
+use testat_records::{Attestation, Evidence, Exception};
+use testat_store::{Store, StoreError};
 
 /// What the store held at an instant, as the roll-up's inputs.
 #[derive(Debug, Clone, Default)]
@@ -60,7 +57,7 @@ pub async fn gather_snapshot(
     until: DateTime<Utc>,
     day: NaiveDate,
 ) -> Result<Snapshot, StoreError> {
-    let before = |micros: i64| from_micros(micros) <= until;
+    let before = |t: DateTime<Utc>| t <= until;
     // The latest run of each scope (IDs grow with time).
     let mut latest: BTreeMap<String, i64> = BTreeMap::new();
     for run in store.runs().await? {
@@ -101,22 +98,18 @@ pub async fn gather_snapshot(
         .await?
         .iter()
         .filter(|e| before(e.added_at))
-        .map(testat_store::StoredException::to_exception)
+        .map(|e| e.exception.clone())
         .collect();
     // The register as it stood then: requests recorded by then, events up to then.
-    let cut = until.timestamp_micros();
     let records: Vec<_> = store
         .inquiries()
         .await?
         .into_iter()
-        .filter(|r| {
-            r.inquiry.added_at <= cut
-                && crate::parse_date(&r.inquiry.received_on).is_none_or(|d| d <= day)
-        })
-        .map(|r| r.as_of(cut))
+        .filter(|r| r.inquiry.added_at <= until && r.inquiry.received_on <= day)
+        .map(|r| r.as_of(until))
         .collect();
     let integrity = store.verify_inquiries().await?;
-    let inquiry = testat_store::assess_inquiries(&records, &integrity, day).criteria;
+    let inquiry = testat_inquiry::assess(&records, &integrity, day).criteria;
     Ok(Snapshot {
         rules: results,
         attestations,
@@ -135,7 +128,7 @@ pub async fn gather_histories(
 ) -> Result<Vec<ScopeHistory>, StoreError> {
     let mut histories: BTreeMap<String, ScopeHistory> = BTreeMap::new();
     for run in store.runs().await? {
-        let finished = from_micros(run.finished_at);
+        let finished = run.finished_at;
         if finished > end {
             continue;
         }

@@ -1,0 +1,197 @@
+//! Testat's application layer: the settings, resolved once, and one function per job.
+//! The command line, the bench and the server call these functions; none of them
+//! writes the pipeline out again.
+//!
+//! | job | function |
+//! | --- | --- |
+//! | scan inputs against the rules | [`Project::scan`] → [`Scan`] (render it with [`Scan::report`], decide the exit with [`Scan::verdict`]) |
+//! | record a scan in the store | [`Project::record`] |
+//! | status of every criterion | [`Project::status`] |
+//! | Type 1 / Type 2 assessment | [`Project::assess`] (the period is checked by [`Project::assessment_kind`]) |
+//! | customer handout | [`Project::customer_handout`] |
+//! | what falls due in the register | [`Project::inquiries_due`] |
+//!
+//! Settings come from flags ([`Overrides`]), the environment ([`Environment`]),
+//! `testat.toml` and the defaults, merged by [`Settings::resolve`]; the precedence is
+//! in the [`settings`] module's documentation.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), testat_project::ProjectError> {
+//! use testat_project::{Environment, Overrides, Project, Settings};
+//!
+//! let dir = std::env::current_dir().unwrap();
+//! let settings = Settings::resolve(&dir, &Overrides::default(), &Environment::from_process())?;
+//! let project = Project::new(settings);
+//!
+//! // Scan a plan with the settings' rules and exceptions, and record the run.
+//! let store = project.open_store().await?;
+//! let exceptions = project.exceptions_in_force(Some(&store)).await?;
+//! let scan = project.scan(exceptions, &["plan.json".into()], &mut |_| {})?;
+//! let run = project.record(&store, &scan, "default").await?;
+//!
+//! // Every criterion's status, as `testat status` shows it.
+//! let status = project.status(&store).await?;
+//! println!("run {run}; {} criteria as of {}", status.criteria.len(), status.as_of);
+//! # Ok(())
+//! # }
+//! ```
+
+mod assessment;
+mod clock;
+mod error;
+mod gather;
+mod rules;
+mod scan;
+pub mod settings;
+
+use std::path::PathBuf;
+
+use testat_assess::CustomerHandout;
+use testat_catalog::{Catalog, ExternalCatalog};
+use testat_inquiry::Due;
+use testat_records::Exception;
+use testat_rules::RuleSet;
+use testat_store::{Location, Stamp, Store};
+
+pub use assessment::{
+    AssessmentJob, AssessmentPhase, AssessmentRequest, SampleRequest, StatusJob, StatusReport,
+};
+pub use clock::Clock;
+pub use error::{AssessmentError, ProjectError};
+pub use gather::{Snapshot, gather_histories, gather_snapshot};
+pub use rules::{load_rules, ruleset_sha256, scan_rules};
+pub use scan::{Phase, Scan, TOOL_VERSION, Verdict, scan};
+pub use settings::{Environment, Overrides, ScanOverrides, ScanSettings, Settings};
+
+/// A project: its resolved settings and the catalogue it works with.
+#[derive(Debug, Clone)]
+pub struct Project {
+    settings: Settings,
+    catalog: &'static Catalog,
+}
+
+impl Project {
+    /// A project with `settings`, on the built-in C5:2020 catalogue.
+    pub fn new(settings: Settings) -> Self {
+        Self {
+            settings,
+            catalog: testat_catalog::builtin(),
+        }
+    }
+
+    /// The resolved settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The catalogue.
+    pub fn catalog(&self) -> &'static Catalog {
+        self.catalog
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> Clock {
+        self.settings.clock
+    }
+
+    /// Who acts now, for the audit log.
+    pub fn stamp(&self) -> Stamp {
+        Stamp {
+            actor: self.settings.actor.clone(),
+            at: self.clock().now(),
+        }
+    }
+
+    /// The external catalogue named in the settings, loaded and matched against ours.
+    pub fn external_catalog(&self) -> Result<Option<ExternalCatalog>, ProjectError> {
+        self.settings
+            .external_catalog
+            .as_ref()
+            .map(|path| ExternalCatalog::load(path, self.catalog))
+            .transpose()
+            .map_err(ProjectError::from)
+    }
+
+    /// Whether a store is configured: a database was named or `.testat/` exists.
+    pub fn has_store(&self) -> bool {
+        self.settings.database.is_some() || self.settings.dir.join(testat_store::STORE_DIR).is_dir()
+    }
+
+    /// Where the store is.
+    pub fn store_location(&self) -> Result<Location, ProjectError> {
+        Ok(Location::find(
+            &self.settings.dir,
+            self.settings.database.as_deref(),
+        )?)
+    }
+
+    /// Opens (and migrates) the store.
+    pub async fn open_store(&self) -> Result<Store, ProjectError> {
+        Ok(Store::open(&self.store_location()?).await?)
+    }
+
+    /// The rules of the project: the built-in ones and the settings file's folders
+    /// (what status and assessments map findings to criteria with).
+    pub fn rules(&self) -> Result<RuleSet, ProjectError> {
+        load_rules(self.catalog, true, &self.settings.scan.rule_dirs)
+    }
+
+    /// The exceptions in force: the settings file's, then the store's when one is open.
+    pub async fn exceptions_in_force(
+        &self,
+        store: Option<&Store>,
+    ) -> Result<Vec<Exception>, ProjectError> {
+        let mut exceptions = self.settings.exceptions.clone();
+        if let Some(store) = store {
+            exceptions.extend(store.exceptions().await?.into_iter().map(|e| e.exception));
+        }
+        Ok(exceptions)
+    }
+
+    /// Scans `paths` with the settings' rules and `exceptions`.
+    pub fn scan(
+        &self,
+        exceptions: Vec<Exception>,
+        paths: &[PathBuf],
+        phase: &mut dyn FnMut(Phase),
+    ) -> Result<Scan, ProjectError> {
+        scan::scan(
+            self.catalog,
+            &self.settings.scan,
+            exceptions,
+            paths,
+            &self.clock(),
+            phase,
+        )
+    }
+
+    /// Records `scan` in `store` as a run of `scope`. Returns the run's ID.
+    pub async fn record(
+        &self,
+        store: &Store,
+        scan: &Scan,
+        scope: &str,
+    ) -> Result<i64, ProjectError> {
+        let run = scan.new_run(self.catalog, scope);
+        Ok(store.record_run(&run, &self.stamp()).await?)
+    }
+
+    /// The customer handout: what customers must do on their side.
+    pub fn customer_handout(&self) -> Result<CustomerHandout, ProjectError> {
+        let scope = self.settings.scope(self.catalog)?;
+        Ok(testat_assess::customer_handout(
+            self.catalog,
+            &self.settings.service,
+            &scope,
+            self.clock().now(),
+            TOOL_VERSION,
+        ))
+    }
+
+    /// Deadlines and bar reviews of the register up to `days` days ahead, overdue ones
+    /// included.
+    pub async fn inquiries_due(&self, store: &Store, days: i64) -> Result<Vec<Due>, ProjectError> {
+        let records = store.inquiries().await?;
+        Ok(testat_inquiry::due(&records, self.clock().today(), days))
+    }
+}

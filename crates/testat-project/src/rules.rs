@@ -1,0 +1,160 @@
+//! The rule set of a project: the built-in rules and the user's folders, narrowed to
+//! the criteria asked for and without the rules skipped.
+
+use std::path::PathBuf;
+
+use sha2::{Digest, Sha256};
+use testat_catalog::Catalog;
+use testat_rules::RuleSet;
+
+use crate::error::ProjectError;
+use crate::settings::ScanSettings;
+
+/// Loads the built-in rules (unless `builtin` is false) and the rules in `dirs`,
+/// reporting every broken rule file at once.
+pub fn load_rules(
+    catalog: &Catalog,
+    builtin: bool,
+    dirs: &[PathBuf],
+) -> Result<RuleSet, ProjectError> {
+    let mut errors = Vec::new();
+    let mut rules = if builtin {
+        RuleSet::builtin(catalog).unwrap_or_else(|e| {
+            errors.extend(e);
+            RuleSet::empty()
+        })
+    } else {
+        RuleSet::empty()
+    };
+    for dir in dirs {
+        if let Err(e) = rules.add_dir(dir, catalog) {
+            errors.extend(e);
+        }
+    }
+    if errors.is_empty() {
+        Ok(rules)
+    } else {
+        Err(ProjectError::Rules(errors))
+    }
+}
+
+/// The rules a scan runs: those of `settings`, narrowed to its criteria and without
+/// its skipped rules. Unknown criteria and rule IDs are refused, with suggestions.
+pub fn scan_rules(catalog: &Catalog, settings: &ScanSettings) -> Result<RuleSet, ProjectError> {
+    let mut rules = load_rules(catalog, settings.builtin_rules, &settings.rule_dirs)?;
+    let mut criteria = Vec::new();
+    for id in settings.criteria.iter().filter(|id| !id.trim().is_empty()) {
+        criteria.push(catalog.get(id)?.id.clone());
+    }
+    for id in &settings.skip_rules {
+        if rules.get(id).is_none() {
+            let near = rules
+                .rules()
+                .iter()
+                .map(|r| r.id())
+                .filter(|known| close(known, id))
+                .map(str::to_owned)
+                .collect();
+            return Err(ProjectError::UnknownRule {
+                id: id.clone(),
+                near,
+            });
+        }
+    }
+    rules.retain(|rule| {
+        !settings.skip_rules.iter().any(|s| s == rule.id())
+            && (criteria.is_empty() || rule.spec.criteria.iter().any(|c| criteria.contains(c)))
+    });
+    Ok(rules)
+}
+
+/// SHA-256 over the specs of every rule, in ID order: which rule set a run used.
+pub fn ruleset_sha256(rules: &RuleSet) -> String {
+    let mut specs: Vec<(&str, String)> = rules
+        .rules()
+        .iter()
+        .map(|r| (r.id(), serde_json::to_string(&r.spec).unwrap_or_default()))
+        .collect();
+    specs.sort();
+    let mut hasher = Sha256::new();
+    for (_, spec) in &specs {
+        hasher.update(spec.as_bytes());
+        hasher.update(b"\n");
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// Whether two IDs differ by little (case-insensitive prefix or a few edits).
+fn close(known: &str, typed: &str) -> bool {
+    let (known, typed) = (known.to_ascii_uppercase(), typed.to_ascii_uppercase());
+    known.starts_with(&typed)
+        || typed.starts_with(&known)
+        || strsim::levenshtein(&known, &typed) <= 2
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests fail by panicking")]
+
+    use super::*;
+
+    fn settings() -> ScanSettings {
+        ScanSettings {
+            builtin_rules: true,
+            rule_dirs: Vec::new(),
+            fail_on: testat_rules::Severity::High,
+            criteria: Vec::new(),
+            skip_rules: Vec::new(),
+            max_file_size: 1 << 20,
+        }
+    }
+
+    #[test]
+    fn criteria_narrow_and_skips_remove_rules() {
+        let catalog = testat_catalog::builtin();
+        let all = scan_rules(catalog, &settings()).unwrap();
+        let narrowed = scan_rules(
+            catalog,
+            &ScanSettings {
+                criteria: vec!["cry-03".into()],
+                skip_rules: vec!["AWS-S3-ENCRYPTION".into()],
+                ..settings()
+            },
+        )
+        .unwrap();
+        assert!(narrowed.len() < all.len());
+        assert!(narrowed.get("AWS-S3-ENCRYPTION").is_none());
+        assert!(
+            narrowed
+                .rules()
+                .iter()
+                .all(|r| r.spec.criteria.iter().any(|c| c == "CRY-03"))
+        );
+        assert_eq!(ruleset_sha256(&all), ruleset_sha256(&all));
+        assert_ne!(ruleset_sha256(&all), ruleset_sha256(&narrowed));
+    }
+
+    #[test]
+    fn unknown_rules_and_criteria_are_refused_with_suggestions() {
+        let catalog = testat_catalog::builtin();
+        let typo = ScanSettings {
+            skip_rules: vec!["AWS-S3-VERSIONNG".into()],
+            ..settings()
+        };
+        match scan_rules(catalog, &typo) {
+            Err(ProjectError::UnknownRule { id, near }) => {
+                assert_eq!(id, "AWS-S3-VERSIONNG");
+                assert_eq!(near, ["AWS-S3-VERSIONING"]);
+            }
+            other => panic!("expected an unknown rule, got {other:?}"),
+        }
+        let bad = ScanSettings {
+            criteria: vec!["CRY-99".into()],
+            ..settings()
+        };
+        assert!(matches!(
+            scan_rules(catalog, &bad),
+            Err(ProjectError::Catalog(_))
+        ));
+    }
+}

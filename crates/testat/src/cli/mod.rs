@@ -1,0 +1,156 @@
+//! The command-line interface: every subcommand and option, as clap derive types. The
+//! command modules read these; nothing here knows how a command runs.
+
+mod assess;
+mod catalog;
+mod inquiry;
+mod scan;
+mod store;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use assess::{
+    AssessArgs, HandoutFormat, PeriodArgs, ReportArgs, ReportFormat, ReportWhat, StatusArgs,
+};
+pub use catalog::{AutomationArg, CatalogCommand, ExportFormat, ListArgs, ListFormat};
+pub use inquiry::{InquiryCommand, TransparencyFormat};
+pub use scan::{RulesCommand, ScanArgs, ScanFormatArg, SeverityArg};
+pub use store::{
+    AttestArgs, BundleCommand, EvidenceCommand, ExceptionsCommand, RunsCommand, StatusArg,
+};
+
+/// Testat: BSI C5:2020 compliance for cloud services.
+///
+/// Work through the C5:2020 catalogue, scan cloud configuration against it, and keep
+/// the evidence an auditor needs.
+#[derive(Debug, Parser)]
+#[command(name = "testat", version, about, long_about, propagate_version = true)]
+pub struct Cli {
+    /// Options every command shares.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command shares.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// An external catalogue to show beside Testat's summaries: an OSCAL catalog
+    /// (JSON) or a CSV file with the columns id,title,text (for example the official
+    /// C5:2020 text, which Testat does not ship) [env: TESTAT_CATALOG].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
+
+    /// Settings file [default: testat.toml in the current directory, if present].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The store's database (`postgres://…` or a SQLite file) [default: .testat/ here]
+    /// [env: TESTAT_DATABASE_URL].
+    #[arg(long, global = true, value_name = "URL")]
+    pub db: Option<String>,
+
+    /// Who makes the change, for the audit log [env: TESTAT_ACTOR; default: $USER].
+    #[arg(long, global = true, value_name = "NAME")]
+    pub actor: Option<String>,
+
+    /// When to use colours: `auto` uses them only on a terminal and honours NO_COLOR.
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorWhen,
+}
+
+/// The top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Browse the C5:2020 catalogue: list, show, search and export criteria.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+
+    /// Scan Terraform plans and state and Kubernetes manifests against the rules.
+    ///
+    /// Exit code 0: nothing failed at or above --fail-on; 1: something did; 2: an
+    /// input, rule or usage error.
+    Scan(ScanArgs),
+
+    /// List, show and test rules (built-in and your own).
+    #[command(subcommand)]
+    Rules(RulesCommand),
+
+    /// Create a store in `.testat/` here: settings, SQLite database, evidence folder
+    /// and an Ed25519 key pair for signing audit bundles.
+    Init,
+
+    /// List, show and compare recorded scan runs (`testat scan … --record`).
+    #[command(subcommand)]
+    Runs(RunsCommand),
+
+    /// Add, list, show and export evidence for criteria.
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
+
+    /// Record how a criterion is implemented (kept as history), or show the history.
+    Attest(AttestArgs),
+
+    /// Approved exceptions kept in the store (applied by scans beside testat.toml's).
+    #[command(subcommand)]
+    Exceptions(ExceptionsCommand),
+
+    /// Check the audit log's hash chain, every record against its event, and every
+    /// evidence file's hash. Exit code 1 when anything was altered, removed or added.
+    Verify,
+
+    /// The register of investigation requests from government agencies (C5 INQ):
+    /// add, advance, notify, bar, close, what is due, the transparency report and
+    /// the evidence for INQ-01 to INQ-04.
+    #[command(subcommand)]
+    Inquiry(InquiryCommand),
+
+    /// Export a signed audit bundle of a period, or verify one without the store.
+    #[command(subcommand)]
+    Bundle(BundleCommand),
+
+    /// The status of every criterion (met, partly met, not met, not assessed, not
+    /// applicable) with its reasons, from the store; `testat status CRY-03` explains one.
+    Status(StatusArgs),
+
+    /// Assess the service: Type 1 (design at a date, `--type 1 --at DATE`) or Type 2
+    /// (operation over a period, `--type 2 --from DATE --to DATE`, with run coverage,
+    /// failure intervals, time to detect and fix, and an optional `--sample`).
+    Assess(AssessArgs),
+
+    /// Write the assessment as a report (HTML, PDF, Markdown, CSV, JSON, OSCAL), or
+    /// `testat report customer`: the handout of what customers must do on their side.
+    Report(ReportArgs),
+
+    /// Print a shell completion script (e.g. `testat completions bash > ~/.local/share/bash-completion/completions/testat`).
+    Completions {
+        /// The shell to write completions for.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// `--color` values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ColorWhen {
+    /// Colours on a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// Formats of commands that show records: text for people or JSON.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ShowFormat {
+    /// Text for people.
+    #[value(alias = "table")]
+    Text,
+    /// JSON.
+    Json,
+}
