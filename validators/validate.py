@@ -29,6 +29,12 @@ Installing the consumers (what .ci/run does):
   target/ci-venv/bin/pip install -r validators/requirements.txt
   npm ci --prefix validators          # validators/node_modules, from package-lock.json
 
+OSCAL documents are also read by compliance-trestle 3.x, from a second venv that the
+tests find through TESTAT_VALIDATOR_PYTHON_TRESTLE3 (see testat-test-support):
+
+  python3 -m venv target/ci-venv-trestle3
+  target/ci-venv-trestle3/bin/pip install -r validators/requirements-trestle3.txt
+
 The Python consumers come from the venv that runs this script. The SARIF multitool is
 looked up in the node_modules directory named by TESTAT_VALIDATOR_NODE_MODULES, or else
 in validators/node_modules beside this script.

@@ -320,6 +320,7 @@ fn rule_outcomes(mapped: &[(&String, &RuleInfo)], state: &Inputs<'_>) -> Vec<Rul
                 failing: Vec::new(),
                 excepted: Vec::new(),
                 unknown: 0,
+                parameters: Vec::new(),
             };
             for r in state.rules.iter().filter(|r| &r.rule == *id) {
                 let scoped = |a: &String| {
@@ -333,6 +334,11 @@ fn rule_outcomes(mapped: &[(&String, &RuleInfo)], state: &Inputs<'_>) -> Vec<Rul
                 outcome.unknown += r.unknown;
                 outcome.failing.extend(r.failing.iter().map(scoped));
                 outcome.excepted.extend(r.excepted.iter().map(scoped));
+                for p in r.parameters.iter().map(scoped) {
+                    if !outcome.parameters.contains(&p) {
+                        outcome.parameters.push(p);
+                    }
+                }
             }
             outcome
         })

@@ -113,6 +113,7 @@ pub fn type2(catalog: &Catalog) -> Assessment {
                 failing: Vec::new(),
                 excepted: vec!["aws_s3_bucket.public_site".into()],
                 unknown: 0,
+                parameters: Vec::new(),
             }];
             r.exceptions = vec![ExceptionRef {
                 rule: "aws-s3-encryption".into(),
@@ -151,6 +152,7 @@ pub fn type2(catalog: &Catalog) -> Assessment {
                 failing: vec!["aws_iam_user.admin".into()],
                 excepted: Vec::new(),
                 unknown: 0,
+                parameters: Vec::new(),
             }];
             r.exceptions = vec![ExceptionRef {
                 rule: "aws-iam-mfa".into(),

@@ -134,6 +134,8 @@ pub struct RuleResult {
     pub passed: usize,
     /// How many findings were unknown or errors.
     pub unknown: usize,
+    /// The rule's parameters that the run set off their defaults, as `name = value`.
+    pub parameters: Vec<String>,
 }
 
 /// Everything the roll-up reads.

@@ -230,6 +230,10 @@ pub struct RuleOutcome {
     pub excepted: Vec<String>,
     /// Findings that could not be decided.
     pub unknown: usize,
+    /// Parameters set off the rule's defaults in the runs counted, as `name = value`
+    /// (with the scope, where it is not `default`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parameters: Vec<String>,
 }
 
 /// An attestation, as reports show it.

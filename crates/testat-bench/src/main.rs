@@ -4,7 +4,9 @@
 //! - `parse` times `serde_json` parsing a file into a `serde_json::Value` (the baseline);
 //! - `scan` runs Testat's scan pipeline in-process and times each phase;
 //! - `assess` generates (or reuses) a store with a year of runs and times a Type 2
-//!   assessment over it, phase by phase, and every report format.
+//!   assessment over it, phase by phase, and every report format;
+//! - `record` generates (or reuses) a store of a large scope and times recording one
+//!   more run into a copy of it.
 //!
 //! Each command prints its figures, peak RSS included (`VmHWM`), so run one measurement
 //! per process. See `docs/benchmarks.md`.
@@ -12,6 +14,7 @@
 mod assess;
 mod generate;
 mod measure;
+mod record;
 mod rng;
 mod scan;
 
@@ -91,6 +94,32 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Generate (or reuse) a store of one large scope, then time recording one more
+    /// run into a fresh copy of it (`Store::record_run`).
+    Record {
+        /// Folder of the base store and of the copy (SQLite); the base is reused when
+        /// it was built with the same parameters and schema, else rebuilt.
+        #[arg(long)]
+        dir: PathBuf,
+        /// Resource addresses (2.3 findings each, from the built-in AWS rules).
+        #[arg(long, default_value_t = 10_000)]
+        resources: usize,
+        /// Percent of the findings changed in each run after the first.
+        #[arg(long, default_value_t = 0.5)]
+        changed: f64,
+        /// Runs in the base store after its first run.
+        #[arg(long, default_value_t = 3)]
+        history: usize,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Time the first run of the scope, in an empty store, instead.
+        #[arg(long)]
+        first: bool,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> BenchResult<()> {
@@ -122,6 +151,27 @@ fn main() -> BenchResult<()> {
                 sample,
             };
             let report = assess::run(&options)?;
+            println!("{}", report.render(json));
+            Ok(())
+        }
+        Command::Record {
+            dir,
+            resources,
+            changed,
+            history,
+            seed,
+            first,
+            json,
+        } => {
+            let options = record::Options {
+                dir,
+                resources,
+                changed,
+                history,
+                seed,
+                first,
+            };
+            let report = record::run(&options)?;
             println!("{}", report.render(json));
             Ok(())
         }

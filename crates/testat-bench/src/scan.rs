@@ -4,10 +4,9 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use testat_inputs::ReadOptions;
 use testat_project::{Clock, Phase, ScanSettings};
 use testat_report::ScanFormat;
-use testat_rules::{Outcome, Severity};
+use testat_rules::Outcome;
 
 use crate::BenchResult;
 use crate::measure::{Memory, Report, memory, timed};
@@ -19,14 +18,7 @@ pub fn run(file: &Path) -> BenchResult<Report> {
         .len();
     let catalog = testat_catalog::builtin();
     // `testat scan FILE --format json` with the defaults and no testat.toml.
-    let settings = ScanSettings {
-        builtin_rules: true,
-        rule_dirs: Vec::new(),
-        fail_on: Severity::High,
-        criteria: Vec::new(),
-        skip_rules: Vec::new(),
-        max_file_size: ReadOptions::default().max_file_size,
-    };
+    let settings = ScanSettings::default();
     let mut marks: Vec<(Phase, Instant, Memory)> = Vec::new();
     let scan = testat_project::scan(
         catalog,

@@ -96,13 +96,32 @@ pub enum CatalogError {
         message: String,
     },
 
+    /// Data beside the catalogues (the crosswalk, a framework or a framework mapping)
+    /// parsed but breaks a rule of its model.
+    #[error("{origin}: {place}: {message}")]
+    InvalidData {
+        /// The file or embedded source.
+        origin: String,
+        /// The entry concerned, e.g. `control art32.1.a` or `pair 12 (OPS-24 → OPS-31)`.
+        place: String,
+        /// What rule it breaks.
+        message: String,
+    },
+
     /// The format of an external catalogue could not be recognised.
     #[error(
-        "{path}: not a catalogue Testat can read; expected an OSCAL catalog (JSON with a top-level \"catalog\") or a CSV file with the header id,title,text"
+        "{path}: not a catalogue Testat can read; expected an OSCAL catalog (JSON with a top-level \"catalog\"), a CISO Assistant framework library (YAML with objects.framework.requirement_nodes) or a CSV file with the header id,title,text"
     )]
     UnknownFormat {
         /// The file.
         path: PathBuf,
+    },
+
+    /// A C5 version Testat does not know.
+    #[error("unknown C5 version `{input}`; Testat knows 2020 and 2026")]
+    UnknownVersion {
+        /// What the user typed.
+        input: String,
     },
 
     /// A criterion ID that is not in the catalogue.
@@ -116,9 +135,16 @@ pub enum CatalogError {
 }
 
 fn unknown_criterion_message(input: &str, suggestions: &[String]) -> String {
-    let mut message = format!("unknown criterion `{input}`");
+    let what = if input.contains('.') {
+        "sub-criterion"
+    } else {
+        "criterion"
+    };
+    let mut message = format!("unknown {what} `{input}`");
     match suggestions {
-        [] => message.push_str("; criterion IDs look like CRY-03"),
+        [] => message.push_str(
+            "; criterion IDs look like CRY-03, sub-criterion IDs (C5:2026) like CRY-03.01B",
+        ),
         [one] => message.push_str(&format!("; did you mean `{one}`?")),
         many => {
             let quoted: Vec<String> = many.iter().map(|s| format!("`{s}`")).collect();

@@ -1,9 +1,16 @@
 //! External catalogues a user holds (such as the official C5 text), matched to ours.
 //!
-//! Two formats are read: an OSCAL catalog in JSON, and CSV with the header
-//! `id,title,text`. Their criteria are matched to the built-in catalogue by ID;
-//! entries whose ID we do not know are kept in [`ExternalCatalog::unmatched`] so that
-//! the caller can report them instead of dropping them silently.
+//! Three formats are read: an OSCAL catalog in JSON, the framework library YAML of the
+//! open-source GRC tool CISO Assistant, and CSV with the header `id,title,text`. Their
+//! entries are matched to a built-in catalogue by ID: criteria, and for C5:2026 also
+//! sub-criteria. Entries whose ID we do not know are kept in
+//! [`ExternalCatalog::unmatched`] so that the caller can report them instead of
+//! dropping them silently.
+//!
+//! Where a file gives a C5:2026 criterion's text with its sub-criteria inside it, each
+//! on a line that holds only the sub-criterion ID followed by its text (as CISO
+//! Assistant's C5:2026 library does), the sub-criteria get their own texts too, unless
+//! the file also lists them as entries of their own.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -12,7 +19,7 @@ use serde_json::Value;
 
 use crate::CatalogError;
 use crate::lookup::normalise_id;
-use crate::model::Catalog;
+use crate::model::{Catalog, Criterion};
 
 /// Largest external catalogue we read; the official C5 text is well under 2 MiB.
 pub const MAX_EXTERNAL_BYTES: u64 = 64 * 1024 * 1024;
@@ -27,16 +34,22 @@ pub enum ExternalFormat {
     OscalJson,
     /// CSV with the columns `id`, `title`, `text`.
     Csv,
+    /// A CISO Assistant framework library in YAML (`objects.framework.requirement_nodes`
+    /// with `ref_id`, `name`, `description`).
+    CisoAssistant,
 }
 
-/// The text an external catalogue gives for one criterion.
+/// The text an external catalogue gives for one criterion or sub-criterion.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExternalText {
-    /// Title as the external catalogue gives it.
+    /// Title as the external catalogue gives it; empty for a sub-criterion whose text
+    /// was taken from inside its criterion's.
     pub title: String,
     /// Requirement text as the external catalogue gives it.
     pub text: String,
-    /// Where in the file it came from (`line 4` or a JSON pointer).
+    /// Where in the file it came from (`line 4`, or a JSON pointer into the OSCAL or
+    /// YAML document; for a sub-criterion taken from its criterion's text, that place
+    /// and the sub-criterion ID).
     pub place: String,
 }
 
@@ -58,9 +71,9 @@ pub struct ExternalCatalog {
     pub path: PathBuf,
     /// The format it was read as.
     pub format: ExternalFormat,
-    /// Texts by (our) criterion ID.
+    /// Texts by (our) criterion or sub-criterion ID.
     pub texts: BTreeMap<String, ExternalText>,
-    /// Entries that are not criteria of our catalogue, or appear twice.
+    /// Entries that are not criteria (or sub-criteria) of our catalogue, or appear twice.
     pub unmatched: Vec<Unmatched>,
 }
 
@@ -68,7 +81,9 @@ impl ExternalCatalog {
     /// Reads an external catalogue and matches its entries to `catalog`.
     ///
     /// The format is recognised by content: JSON whose top level has `catalog` is
-    /// OSCAL, anything else is read as CSV.
+    /// OSCAL; YAML with a top-level `objects:` is a CISO Assistant library; anything
+    /// else is read as CSV. For a catalogue with sub-criteria (C5:2026) entries may be
+    /// criteria or sub-criteria.
     pub fn load(path: &Path, catalog: &Catalog) -> Result<Self, CatalogError> {
         let source = read_text(path)?;
         let mut external = ExternalCatalog {
@@ -77,7 +92,7 @@ impl ExternalCatalog {
             texts: BTreeMap::new(),
             unmatched: Vec::new(),
         };
-        if source.trim_start().starts_with('{') {
+        let entries = if source.trim_start().starts_with('{') {
             external.format = ExternalFormat::OscalJson;
             let root: Value = serde_json::from_str(&source).map_err(|e| CatalogError::Json {
                 path: path.to_owned(),
@@ -85,13 +100,19 @@ impl ExternalCatalog {
                 column: e.column(),
                 message: e.to_string(),
             })?;
-            let entries = oscal_entries(path, &root)?;
-            for entry in entries {
-                external.add(catalog, entry);
-            }
+            oscal_entries(path, &root)?
+        } else if source.lines().any(|line| line.starts_with("objects:")) {
+            external.format = ExternalFormat::CisoAssistant;
+            ciso_assistant_entries(path, &source)?
         } else {
-            for entry in csv_entries(path, &source)? {
-                external.add(catalog, entry);
+            csv_entries(path, &source)?
+        };
+        for entry in &entries {
+            external.add(catalog, entry);
+        }
+        if catalog.has_subcriteria() {
+            for entry in &entries {
+                external.add_embedded_subcriteria(catalog, entry);
             }
         }
         Ok(external)
@@ -102,24 +123,29 @@ impl ExternalCatalog {
         self.texts.get(id)
     }
 
-    fn add(&mut self, catalog: &Catalog, entry: Entry) {
+    fn add(&mut self, catalog: &Catalog, entry: &Entry) {
         let id = normalise_id(&entry.id);
-        if catalog.exact(&id).is_none() {
-            let reason = match catalog.get(&id) {
+        if !catalog.contains(&id) {
+            let what = if catalog.has_subcriteria() {
+                "criterion or sub-criterion"
+            } else {
+                "criterion"
+            };
+            let reason = match catalog.find(&id) {
                 Err(CatalogError::UnknownCriterion { suggestions, .. })
                     if !suggestions.is_empty() =>
                 {
                     format!(
-                        "not a {} criterion (nearest: {})",
+                        "not a {} {what} (nearest: {})",
                         catalog.name,
                         suggestions.join(", ")
                     )
                 }
-                _ => format!("not a {} criterion", catalog.name),
+                _ => format!("not a {} {what}", catalog.name),
             };
             self.unmatched.push(Unmatched {
-                id: entry.id,
-                place: entry.place,
+                id: entry.id.clone(),
+                place: entry.place.clone(),
                 reason,
             });
             return;
@@ -127,8 +153,8 @@ impl ExternalCatalog {
         if let Some(first) = self.texts.get(&id) {
             let reason = format!("appears again; the entry at {} is used", first.place);
             self.unmatched.push(Unmatched {
-                id: entry.id,
-                place: entry.place,
+                id: entry.id.clone(),
+                place: entry.place.clone(),
                 reason,
             });
             return;
@@ -136,12 +162,68 @@ impl ExternalCatalog {
         self.texts.insert(
             id,
             ExternalText {
-                title: entry.title,
-                text: entry.text,
-                place: entry.place,
+                title: entry.title.clone(),
+                text: entry.text.clone(),
+                place: entry.place.clone(),
             },
         );
     }
+
+    /// Texts for the sub-criteria inside a criterion's text, for those the file does
+    /// not list on their own.
+    fn add_embedded_subcriteria(&mut self, catalog: &Catalog, entry: &Entry) {
+        let Some(criterion) = catalog.exact(&normalise_id(&entry.id)) else {
+            return;
+        };
+        for (id, text) in embedded_subcriteria(&entry.text, criterion) {
+            if self.texts.contains_key(id) {
+                continue;
+            }
+            self.texts.insert(
+                id.to_owned(),
+                ExternalText {
+                    title: String::new(),
+                    text,
+                    place: format!("{}, at {id}", entry.place),
+                },
+            );
+        }
+    }
+}
+
+/// The sub-criteria of `criterion` inside `text`: each starts at a line that holds
+/// only its ID and runs to the next such line, or to a heading (a line in capitals,
+/// such as `ADDITIONAL (COMPLEMENTING)` or `SUPPLEMENTARY INFORMATION`). A sub-criterion
+/// whose text is empty or a dash is left out.
+fn embedded_subcriteria<'a>(text: &str, criterion: &'a Criterion) -> Vec<(&'a str, String)> {
+    let mut found: Vec<(&'a str, Vec<&str>)> = Vec::new();
+    let mut open = false;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if let Some(sub) = criterion.subcriterion(trimmed) {
+            found.push((sub.id.as_str(), Vec::new()));
+            open = true;
+        } else if is_heading(trimmed) {
+            open = false;
+        } else if open && let Some((_, lines)) = found.last_mut() {
+            lines.push(trimmed);
+        }
+    }
+    found
+        .into_iter()
+        .filter_map(|(id, lines)| {
+            let text = lines.join("\n").trim().to_owned();
+            let empty = text.is_empty() || text.chars().all(|c| matches!(c, '-' | '–' | '—'));
+            (!empty).then_some((id, text))
+        })
+        .collect()
+}
+
+/// Whether a line is a heading: no small letters and at least six capitals, so that a
+/// line holding only an abbreviation such as `TLS 1.3` does not count.
+fn is_heading(line: &str) -> bool {
+    let letters = line.chars().filter(|c| c.is_alphabetic()).count();
+    letters >= 6 && !line.chars().any(char::is_lowercase)
 }
 
 struct Entry {
@@ -226,6 +308,70 @@ fn csv_entries(path: &Path, source: &str) -> Result<Vec<Entry>, CatalogError> {
             title: field(title_col),
             text: field(text_col),
             place: format!("line {line}"),
+        });
+    }
+    Ok(entries)
+}
+
+/// The requirement nodes of a CISO Assistant framework library: every assessable node
+/// with a `ref_id`; headings (`assessable: false`) are skipped.
+fn ciso_assistant_entries(path: &Path, source: &str) -> Result<Vec<Entry>, CatalogError> {
+    let root: serde_norway::Value = serde_norway::from_str(source).map_err(|e| {
+        let (line, column, message) = crate::load::yaml_error_parts(&e);
+        CatalogError::Yaml {
+            origin: path.display().to_string(),
+            line,
+            column,
+            message,
+        }
+    })?;
+    let shape = |pointer: String, expected: &str| CatalogError::Shape {
+        path: path.to_owned(),
+        pointer,
+        expected: expected.to_owned(),
+    };
+    let nodes = root
+        .get("objects")
+        .and_then(|o| o.get("framework"))
+        .and_then(|f| f.get("requirement_nodes"))
+        .ok_or_else(|| {
+            shape(
+                "/objects/framework/requirement_nodes".into(),
+                "the requirement nodes of a CISO Assistant framework library",
+            )
+        })?
+        .as_sequence()
+        .ok_or_else(|| shape("/objects/framework/requirement_nodes".into(), "a list"))?;
+    let mut entries = Vec::new();
+    for (i, node) in nodes.iter().enumerate() {
+        let pointer = format!("/objects/framework/requirement_nodes/{i}");
+        if !node.is_mapping() {
+            return Err(shape(pointer, "a mapping (a requirement node)"));
+        }
+        let text_of = |key: &str| -> Result<String, CatalogError> {
+            match node.get(key) {
+                None | Some(serde_norway::Value::Null) => Ok(String::new()),
+                Some(value) => value
+                    .as_str()
+                    .map(|s| s.trim().to_owned())
+                    .ok_or_else(|| shape(format!("{pointer}/{key}"), "a string")),
+            }
+        };
+        let assessable = match node.get("assessable") {
+            None => true,
+            Some(value) => value
+                .as_bool()
+                .ok_or_else(|| shape(format!("{pointer}/assessable"), "true or false"))?,
+        };
+        let id = text_of("ref_id")?;
+        if !assessable || id.is_empty() {
+            continue;
+        }
+        entries.push(Entry {
+            id,
+            title: text_of("name")?,
+            text: text_of("description")?,
+            place: pointer,
         });
     }
     Ok(entries)

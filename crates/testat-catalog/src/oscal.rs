@@ -4,17 +4,34 @@
 //! statement part and the customer part a guidance part. Testat's own flags travel as
 //! props in Testat's namespace, so that OSCAL tools keep them without mistaking them
 //! for core OSCAL properties.
+//!
+//! C5:2026 sub-criteria become child controls of their criterion, the way OSCAL
+//! nests control enhancements: each keeps a stable control ID of its own
+//! (`cry-03.01b`), so that assessment results, POA&Ms and profiles can name it like
+//! any control, and tools that read the catalog (compliance-trestle among them) see it
+//! as a control. Parts could not be selected or assessed on their own. The level is a
+//! `level` prop, the German title a `title-de` prop, both in Testat's namespace.
 
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::model::{Catalog, Criterion, Domain};
+use crate::model::{Catalog, Criterion, Domain, SubCriterion};
 
 /// The OSCAL version the export follows.
 pub const OSCAL_VERSION: &str = "1.1.2";
 
-/// Namespace of the props Testat adds to controls.
-pub const TESTAT_NS: &str = "urn:testat:oscal";
+/// Namespace of the props Testat adds to OSCAL documents.
+///
+/// An `https` URI: OSCAL defines `ns` as a URI, and compliance-trestle 3.x only
+/// accepts URLs there (it refused the earlier `urn:testat:oscal`). Nothing is served
+/// at this address; it only names the namespace.
+pub const TESTAT_NS: &str = "https://testat.dev/ns/oscal";
+
+/// The text under which Testat derives the v5 UUIDs of its OSCAL documents.
+///
+/// It is the namespace Testat used before [`TESTAT_NS`] became a URL, kept so that the
+/// same catalogue or assessment keeps the UUIDs it had.
+pub const OSCAL_UUID_SEED: &str = "urn:testat:oscal";
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -35,7 +52,7 @@ struct Metadata<'a> {
     last_modified: &'a str,
     version: &'a str,
     oscal_version: &'static str,
-    remarks: &'static str,
+    remarks: String,
 }
 
 #[derive(Serialize)]
@@ -53,7 +70,10 @@ struct Control<'a> {
     class: &'static str,
     title: &'a str,
     props: Vec<Prop>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     parts: Vec<Part<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    controls: Vec<Control<'a>>,
 }
 
 #[derive(Serialize)]
@@ -71,12 +91,26 @@ struct Part<'a> {
     prose: &'a str,
 }
 
-const REMARKS: &str = "Exported by Testat. IDs, domain codes and titles are those of the BSI C5:2020 catalogue. \
+/// The metadata remarks: what is the BSI's and what is Testat's.
+fn remarks(catalog: &Catalog) -> String {
+    let mut remarks = format!(
+        "Exported by Testat. IDs, domain codes and titles are those of the BSI {} catalogue. \
 The statement of each control is Testat's own summary, not the BSI's requirement text; \
-the guidance part is Testat's summary of what the cloud customer must do on their side.";
+the guidance part is Testat's summary of what the cloud customer must do on their side.",
+        catalog.name
+    );
+    if catalog.has_subcriteria() {
+        remarks.push_str(
+            " Sub-criteria are child controls; their titles are Testat's own short labels \
+(the catalogue gives sub-criteria no titles), and their level is the `level` prop.",
+        );
+    }
+    remarks
+}
 
 impl Catalog {
-    /// Renders the catalogue as an OSCAL 1.1 catalog in JSON.
+    /// Renders the catalogue as an OSCAL 1.1 catalog in JSON: C5:2020 or C5:2026,
+    /// sub-criteria (where the catalogue has them) as child controls.
     ///
     /// `last_modified` is an RFC 3339 timestamp for the metadata. The document UUID is
     /// derived from the catalogue's name and version, so exports of the same catalogue
@@ -86,14 +120,14 @@ impl Catalog {
             catalog: OscalCatalog {
                 uuid: Uuid::new_v5(
                     &Uuid::NAMESPACE_URL,
-                    format!("{TESTAT_NS}:catalog:{}:{}", self.name, self.version).as_bytes(),
+                    format!("{OSCAL_UUID_SEED}:catalog:{}:{}", self.name, self.version).as_bytes(),
                 ),
                 metadata: Metadata {
                     title: format!("{} (summaries by Testat)", self.name),
                     last_modified,
                     version: &self.version,
                     oscal_version: OSCAL_VERSION,
-                    remarks: REMARKS,
+                    remarks: remarks(self),
                 },
                 groups: self.domains.iter().map(|d| self.group(d)).collect(),
             },
@@ -116,7 +150,8 @@ impl Catalog {
     }
 }
 
-/// The OSCAL control ID of a criterion: its ID in lower case (`CRY-03` → `cry-03`).
+/// The OSCAL control ID of a criterion or sub-criterion: its ID in lower case
+/// (`CRY-03` → `cry-03`, `CRY-03.01B` → `cry-03.01b`).
 ///
 /// Every OSCAL document Testat writes (the catalog export, assessment results, POA&M)
 /// names controls this way, so that their `control-id`s and `target-id`s resolve in
@@ -127,12 +162,19 @@ pub fn control_id(criterion_id: &str) -> String {
 
 fn control(criterion: &Criterion) -> Control<'_> {
     let id = control_id(&criterion.id);
-    let mut props = vec![
-        Prop {
-            name: "label",
-            ns: None,
-            value: criterion.id.clone(),
-        },
+    let mut props = vec![Prop {
+        name: "label",
+        ns: None,
+        value: criterion.id.clone(),
+    }];
+    if let Some(title_de) = &criterion.title_de {
+        props.push(Prop {
+            name: "title-de",
+            ns: Some(TESTAT_NS),
+            value: title_de.trim().to_owned(),
+        });
+    }
+    props.extend([
         Prop {
             name: "additional-criterion",
             ns: Some(TESTAT_NS),
@@ -143,7 +185,7 @@ fn control(criterion: &Criterion) -> Control<'_> {
             ns: Some(TESTAT_NS),
             value: criterion.automation.as_str().to_owned(),
         },
-    ];
+    ]);
     props.extend(criterion.tags.iter().map(|tag| Prop {
         name: "tag",
         ns: Some(TESTAT_NS),
@@ -167,5 +209,29 @@ fn control(criterion: &Criterion) -> Control<'_> {
         title: &criterion.title,
         props,
         parts,
+        controls: criterion.subcriteria.iter().map(subcontrol).collect(),
+    }
+}
+
+/// A sub-criterion as a child control: its label as title, its level as a prop.
+fn subcontrol(sub: &SubCriterion) -> Control<'_> {
+    Control {
+        id: control_id(&sub.id),
+        class: "sub-criterion",
+        title: sub.label.trim(),
+        props: vec![
+            Prop {
+                name: "label",
+                ns: None,
+                value: sub.id.clone(),
+            },
+            Prop {
+                name: "level",
+                ns: Some(TESTAT_NS),
+                value: sub.level.as_str().to_owned(),
+            },
+        ],
+        parts: Vec::new(),
+        controls: Vec::new(),
     }
 }

@@ -1,5 +1,7 @@
-//! JSON files: one pass over the top-level object that keeps the big sections as
-//! borrowed raw text (no tree is built), then recognition by the keys present.
+//! JSON helpers the readers share: one pass over the top-level object that keeps the
+//! big sections as borrowed raw text (no tree is built), byte spans of raw values, and
+//! `serde_json` errors turned into problems that point into the file. Which reader a
+//! JSON file goes to is decided in `dispatch.rs`.
 
 use std::fmt;
 use std::path::Path;
@@ -10,7 +12,6 @@ use serde_json::value::RawValue;
 
 use crate::InputError;
 use crate::location::{line_col, offset_of};
-use crate::reader::Outcome;
 
 /// The top level of a JSON document: the sections we may read, kept as raw text.
 #[derive(Default)]
@@ -169,34 +170,6 @@ pub(crate) fn error(
             }
         }
     }
-}
-
-/// Reads a file whose first character is `{` or `[`.
-pub(crate) fn read(path: &Path, text: &str) -> Outcome {
-    if text.trim_start().starts_with('[') {
-        return Outcome::NotOurs("this is a JSON array, not a JSON object".to_owned());
-    }
-    let top = match scan(text) {
-        Ok(top) => top,
-        Err(e) => return Outcome::Failed(vec![error(path, text, 0, text, &e, "", "the file")]),
-    };
-    if top.format_version.is_some() {
-        return crate::terraform::read(path, text, &top);
-    }
-    if top.raw_state_keys == 3 {
-        return Outcome::NotOurs(
-            "this looks like a raw Terraform state file (`terraform.tfstate`: `version`, `lineage`, `resources`); \
-             run `terraform show -json` on it and scan the output"
-                .to_owned(),
-        );
-    }
-    if top.api_version && top.kind {
-        return crate::kubernetes::read_json(path, text);
-    }
-    Outcome::NotOurs(format!(
-        "found a JSON object with the keys {}",
-        top.describe_keys()
-    ))
 }
 
 #[cfg(test)]

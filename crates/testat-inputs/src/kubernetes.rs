@@ -8,38 +8,9 @@ use serde::de::DeserializeSeed;
 use serde_json::Value;
 
 use crate::reader::{Outcome, Parsed};
+use crate::workload::check;
 use crate::yaml::{Budget, MAX_FLOW_DEPTH, ValueSeed, too_deep_flow};
 use crate::{InputError, InputKind, Resource, Values};
-
-/// Kinds whose objects carry a pod spec (see [`pod_spec`]).
-pub const WORKLOAD_KINDS: &[&str] = &[
-    "Pod",
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "ReplicaSet",
-    "ReplicationController",
-    "Job",
-    "CronJob",
-];
-
-/// The pod spec of a workload object of the given kind: `spec` of a Pod,
-/// `spec.template.spec` of a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or
-/// ReplicationController, `spec.jobTemplate.spec.template.spec` of a CronJob; `None`
-/// for other kinds or when the object has no such field.
-pub fn pod_spec<'v>(value: &'v Value, kind: &str) -> Option<&'v Value> {
-    match kind {
-        "Pod" => value.get("spec"),
-        "Deployment"
-        | "StatefulSet"
-        | "DaemonSet"
-        | "ReplicaSet"
-        | "ReplicationController"
-        | "Job" => value.pointer("/spec/template/spec"),
-        "CronJob" => value.pointer("/spec/jobTemplate/spec/template/spec"),
-        _ => None,
-    }
-}
 
 /// How many problems of one manifest file are listed.
 const MAX_PROBLEMS_PER_FILE: usize = 20;
@@ -86,9 +57,7 @@ fn objects(
             let item_kind = item.get("kind").and_then(Value::as_str).map(str::to_owned);
             match (item.get("apiVersion").and_then(Value::as_str), item_kind) {
                 (Some(_), Some(item_kind)) => {
-                    parsed
-                        .resources
-                        .push(resource(item_kind, item, pointer, line));
+                    add(path, parsed, resource(item_kind, item, pointer, line));
                 }
                 _ => parsed.problems.push(InputError::Shape {
                     path: path.to_path_buf(),
@@ -104,13 +73,34 @@ fn objects(
         }
         return Document::Objects;
     }
-    parsed.resources.push(resource(
-        kind,
-        Value::Object(object),
-        format!("/{document}"),
-        line,
-    ));
+    add(
+        path,
+        parsed,
+        resource(kind, Value::Object(object), format!("/{document}"), line),
+    );
     Document::Objects
+}
+
+/// Adds a resource; a workload whose shape does not match the Kubernetes API is a
+/// problem, and is marked malformed so that rules give `error` on it.
+fn add(path: &Path, parsed: &mut Parsed, resource: Resource) {
+    if let Values::Parsed(value) = &resource.values
+        && let Err(malformed) = check(&resource.kind, value)
+    {
+        let message = format!("{}: {}", resource.address, malformed.message);
+        parsed.problems.push(InputError::Shape {
+            path: path.to_path_buf(),
+            pointer: format!("{}{}", resource.pointer, malformed.pointer),
+            line: Some(resource.line),
+            column: Some(resource.column),
+            message: message.clone(),
+        });
+        parsed.malformed.push((
+            parsed.resources.len(),
+            format!("the input does not have the shape the Kubernetes API defines: {message}"),
+        ));
+    }
+    parsed.resources.push(resource);
 }
 
 fn type_name(value: &Value) -> &'static str {
@@ -389,22 +379,5 @@ mod tests {
         assert_eq!(document_lines(text), [2, 7, 8, 9, 10]);
         assert_eq!(document_lines("---\na: 1\n"), [2]);
         assert_eq!(document_lines(""), Vec::<usize>::new());
-    }
-
-    #[test]
-    fn pod_specs() {
-        let deployment = serde_json::json!({"spec": {"template": {"spec": {"containers": []}}}});
-        assert!(pod_spec(&deployment, "Deployment").is_some());
-        assert!(pod_spec(&deployment, "Service").is_none());
-        let cron = serde_json::json!({"spec": {"jobTemplate": {"spec": {"template": {"spec": {"a": 1}}}}}});
-        assert_eq!(
-            pod_spec(&cron, "CronJob"),
-            Some(&serde_json::json!({"a": 1}))
-        );
-        let pod = serde_json::json!({"spec": {"b": 2}});
-        assert_eq!(pod_spec(&pod, "Pod"), Some(&serde_json::json!({"b": 2})));
-        for kind in WORKLOAD_KINDS {
-            assert!(!kind.is_empty());
-        }
     }
 }

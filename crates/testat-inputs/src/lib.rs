@@ -31,7 +31,7 @@
 //! ```
 //! use testat_inputs::{InputSet, ReadOptions};
 //!
-//! let manifest = b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n".to_vec();
+//! let manifest = b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n".to_vec();
 //! let mut set = InputSet::default();
 //! set.add_bytes("pod.yaml".into(), manifest, true, &ReadOptions::default());
 //! set.finish();
@@ -39,19 +39,22 @@
 //! ```
 
 mod decode;
+mod dispatch;
 mod error;
 mod json;
 mod kubernetes;
+mod link_data;
 mod links;
 mod location;
 mod model;
 mod read;
 mod reader;
 mod terraform;
+mod workload;
 mod yaml;
 
 pub use error::InputError;
-pub use kubernetes::{WORKLOAD_KINDS, pod_spec};
 pub use links::MAX_LINKS;
 pub use model::*;
 pub use read::{ReadOptions, read_paths};
+pub use workload::{WORKLOAD_KINDS, pod_spec};

@@ -1,20 +1,25 @@
 //! Links between resources, built once all files are read.
 //!
-//! - Plans: through the references Terraform records in `configuration`. Resource `i`
-//!   and `j` are linked when `i`'s configuration refers to `j`'s or the other way round,
-//!   within the same module instance. When both are instances (`count`, `for_each`) of
-//!   configurations with the same set of instance keys, only equal keys are linked
-//!   (`aws_s3_bucket_versioning.logs[0]` to `aws_s3_bucket.logs[0]`); otherwise every
-//!   instance is linked to every instance.
+//! - Plans: through the references Terraform records in `configuration`, within the
+//!   same module instance. How a reference picks instances decides which instances are
+//!   linked, in this order:
+//!   1. the referred resource has one instance: it is linked;
+//!   2. a literal key in the reference (`b["a"]`, `b[0]`): that instance;
+//!   3. both sides iterate (`b[each.key]`, `b[count.index]`, or `for_each = b`): the
+//!      instance with the same key;
+//!   4. known values: an instance whose `id`, `arn`, `name`, `bucket` or `self_link`
+//!      equals a string value of the referring instance (a bucket name in `after`);
+//!   5. otherwise every instance, as an *uncertain* link
+//!      ([`InputSet::uncertain_links`]): rules that depend on it are `unknown`.
 //! - State: through matching IDs, across all state files: `i` is linked to `j` when a
 //!   top-level string of `i` (or a string in a top-level array) equals `j`'s `id` or `arn`.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
-use crate::reader::{LinkData, StateAttributes};
+use crate::link_data::{LinkData, Pick, Reference, StateAttributes};
 use crate::terraform::address::instance_parts;
-use crate::{InputError, InputSet, Resource};
+use crate::{InputError, InputSet, Resource, Values};
 
 /// At most this many links (pairs) are made in one input set; past it the rest are
 /// dropped and a problem says so. Keeps a pathological plan (thousands of instances of
@@ -24,18 +29,34 @@ pub const MAX_LINKS: usize = 4_000_000;
 /// Collects pairs within the budget.
 struct Pairs {
     links: Vec<Vec<usize>>,
+    /// Pairs `(min, max)` linked only because nothing narrowed the link down.
+    uncertain: Vec<(usize, usize)>,
+    /// Pairs `(min, max)` linked for sure.
+    certain: HashSet<(usize, usize)>,
     left: usize,
     over: bool,
 }
 
 impl Pairs {
     fn add(&mut self, i: usize, j: usize) {
+        if self.push(i, j) {
+            self.certain.insert((i.min(j), i.max(j)));
+        }
+    }
+
+    fn add_uncertain(&mut self, i: usize, j: usize) {
+        if self.push(i, j) {
+            self.uncertain.push((i.min(j), i.max(j)));
+        }
+    }
+
+    fn push(&mut self, i: usize, j: usize) -> bool {
         if i == j {
-            return;
+            return false;
         }
         if self.left == 0 {
             self.over = true;
-            return;
+            return false;
         }
         self.left -= 1;
         if let Some(list) = self.links.get_mut(i) {
@@ -44,6 +65,7 @@ impl Pairs {
         if let Some(list) = self.links.get_mut(j) {
             list.push(i);
         }
+        true
     }
 }
 
@@ -55,6 +77,8 @@ impl InputSet {
     pub fn finish(&mut self) {
         let mut pairs = Pairs {
             links: vec![Vec::new(); self.resources.len()],
+            uncertain: Vec::new(),
+            certain: HashSet::new(),
             left: MAX_LINKS,
             over: false,
         };
@@ -64,11 +88,13 @@ impl InputSet {
                 LinkData::None => {}
                 LinkData::Plan(references) => {
                     let range = file.first..file.first + file.count;
+                    let mut values = ValueMatch::new(self);
                     plan_links(
                         self.resources.get(range).unwrap_or_default(),
                         file.first,
                         references,
                         &mut pairs,
+                        &mut values,
                     );
                 }
                 LinkData::State(attributes) => state.push((file.first, attributes)),
@@ -80,6 +106,18 @@ impl InputSet {
             list.dedup();
         }
         self.links = pairs.links;
+        self.uncertain = HashMap::new();
+        for (i, j) in pairs.uncertain {
+            if pairs.certain.contains(&(i, j)) {
+                continue;
+            }
+            self.uncertain.entry(i).or_default().push(j);
+            self.uncertain.entry(j).or_default().push(i);
+        }
+        for list in self.uncertain.values_mut() {
+            list.sort_unstable();
+            list.dedup();
+        }
         if pairs.over && !self.link_limit_reported {
             self.link_limit_reported = true;
             let path = self
@@ -105,8 +143,9 @@ struct Instance<'r> {
 fn plan_links(
     resources: &[Resource],
     first: usize,
-    references: &HashMap<String, BTreeSet<String>>,
+    references: &HashMap<String, Vec<Reference>>,
     pairs: &mut Pairs,
+    values: &mut ValueMatch<'_>,
 ) {
     // (configuration address, module instance) -> instances
     let mut groups: HashMap<(&str, &str), Vec<Instance<'_>>> = HashMap::new();
@@ -139,21 +178,40 @@ fn plan_links(
                 continue;
             };
             for target in targets {
-                if let Some(right) = groups.get(&(target.as_str(), *module)) {
-                    link_groups(left, right, pairs);
+                if let Some(right) = groups.get(&(target.target.as_str(), *module)) {
+                    link_groups(left, right, &target.pick, pairs, values);
                 }
             }
         }
     }
 }
 
-/// Links the instances of two configurations in one module instance.
-fn link_groups(left: &[Instance<'_>], right: &[Instance<'_>], pairs: &mut Pairs) {
-    fn keys<'r>(group: &[Instance<'r>]) -> Option<HashSet<&'r str>> {
-        group.iter().map(|instance| instance.key).collect()
+/// Links the instances of two configurations in one module instance, as `pick` says.
+fn link_groups(
+    left: &[Instance<'_>],
+    right: &[Instance<'_>],
+    pick: &Pick,
+    pairs: &mut Pairs,
+    values: &mut ValueMatch<'_>,
+) {
+    if right.len() == 1 || right.iter().all(|instance| instance.key.is_none()) {
+        for a in left {
+            for b in right {
+                pairs.add(a.index, b.index);
+            }
+        }
+        return;
     }
-    match (keys(left), keys(right)) {
-        (Some(left_keys), Some(right_keys)) if left_keys == right_keys => {
+    let mut unresolved: Vec<usize> = Vec::new();
+    match pick {
+        Pick::Literal(key) => {
+            for a in left {
+                for b in right.iter().filter(|b| b.key == Some(key.as_str())) {
+                    pairs.add(a.index, b.index);
+                }
+            }
+        }
+        Pick::SameKey => {
             let by_key: HashMap<&str, Vec<usize>> =
                 right.iter().fold(HashMap::new(), |mut map, instance| {
                     if let Some(key) = instance.key {
@@ -161,21 +219,110 @@ fn link_groups(left: &[Instance<'_>], right: &[Instance<'_>], pairs: &mut Pairs)
                     }
                     map
                 });
-            for instance in left {
-                let matches = instance.key.and_then(|key| by_key.get(key));
-                for &other in matches.into_iter().flatten() {
-                    pairs.add(instance.index, other);
+            for a in left {
+                match a.key.and_then(|key| by_key.get(key)) {
+                    Some(matches) => {
+                        for &b in matches {
+                            pairs.add(a.index, b);
+                        }
+                    }
+                    None => unresolved.push(a.index),
                 }
             }
         }
-        _ => {
-            for a in left {
-                for b in right {
-                    pairs.add(a.index, b.index);
-                }
+        Pick::Any => unresolved.extend(left.iter().map(|a| a.index)),
+    }
+    if unresolved.is_empty() {
+        return;
+    }
+    let candidates: Vec<usize> = right.iter().map(|b| b.index).collect();
+    for a in unresolved {
+        let matched = values.matches(a, &candidates);
+        if matched.is_empty() {
+            for &b in &candidates {
+                pairs.add_uncertain(a, b);
+            }
+        } else {
+            for b in matched {
+                pairs.add(a, b);
             }
         }
     }
+}
+
+/// Attributes whose value names a resource instance, for matching known values.
+const IDENTIFIERS: &[&str] = &["id", "arn", "name", "bucket", "self_link"];
+
+/// Matching known values between instances, with the parsed strings kept per resource.
+struct ValueMatch<'s> {
+    inputs: &'s InputSet,
+    strings: HashMap<usize, Vec<String>>,
+    identifiers: HashMap<usize, Vec<String>>,
+}
+
+impl<'s> ValueMatch<'s> {
+    fn new(inputs: &'s InputSet) -> Self {
+        Self {
+            inputs,
+            strings: HashMap::new(),
+            identifiers: HashMap::new(),
+        }
+    }
+
+    /// The candidates one of whose identifiers equals a known string value of `from`.
+    fn matches(&mut self, from: usize, candidates: &[usize]) -> Vec<usize> {
+        let inputs = self.inputs;
+        let strings = self
+            .strings
+            .entry(from)
+            .or_insert_with(|| top_strings(inputs, from, None));
+        if strings.is_empty() {
+            return Vec::new();
+        }
+        let wanted: HashSet<&str> = strings.iter().map(String::as_str).collect();
+        let mut out = Vec::new();
+        for &candidate in candidates {
+            let identifiers = self
+                .identifiers
+                .entry(candidate)
+                .or_insert_with(|| top_strings(inputs, candidate, Some(IDENTIFIERS)));
+            if identifiers.iter().any(|id| wanted.contains(id.as_str())) {
+                out.push(candidate);
+            }
+        }
+        out
+    }
+}
+
+/// The non-empty top-level strings (and strings in top-level arrays) of a resource's
+/// known values, only of the attributes named in `only` when given.
+fn top_strings(inputs: &InputSet, index: usize, only: Option<&[&str]>) -> Vec<String> {
+    let Some(resource) = inputs.resources.get(index) else {
+        return Vec::new();
+    };
+    if matches!(resource.values, Values::None) {
+        return Vec::new();
+    }
+    let Ok(serde_json::Value::Object(values)) = inputs.values(resource) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, value) in values {
+        if only.is_some_and(|only| !only.contains(&key.as_str())) {
+            continue;
+        }
+        match value {
+            serde_json::Value::String(text) if !text.is_empty() => out.push(text),
+            serde_json::Value::Array(items) if only.is_none() => {
+                out.extend(items.into_iter().filter_map(|item| match item {
+                    serde_json::Value::String(text) if !text.is_empty() => Some(text),
+                    _ => None,
+                }))
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 fn state_links(files: &[(usize, &Vec<StateAttributes>)], pairs: &mut Pairs) {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::InputError;
-use crate::reader::LinkData;
+use crate::link_data::FileLinks;
 
 /// What kind of document a file was recognised as (by content, not by extension).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -146,24 +146,39 @@ pub struct InputSet {
     /// Files under a directory that were skipped because they are not a format we read,
     /// and symbolic links found under a directory (which are not followed).
     pub skipped: Vec<PathBuf>,
+    /// Skipped files that look like inputs but only become inputs after a tool renders
+    /// them (Helm chart templates, parts of a Kustomize configuration), each with a note
+    /// that says what to scan instead. They are in `skipped` too.
+    pub skip_notes: Vec<(PathBuf, String)>,
     /// What each file contributes to `links`, kept until [`InputSet::finish`].
     pub(crate) link_data: Vec<FileLinks>,
     /// Whether the limit on links was reported already.
     pub(crate) link_limit_reported: bool,
-}
-
-/// Link data of one file and where its resources are in [`InputSet::resources`].
-#[derive(Debug)]
-pub(crate) struct FileLinks {
-    /// Index of the file's first resource.
-    pub first: usize,
-    /// Number of the file's resources.
-    pub count: usize,
-    /// What the file's reader found.
-    pub data: LinkData,
+    /// For each resource with any, the linked resources (a subset of its `links`) that
+    /// nothing narrowed the link down to: see [`InputSet::uncertain_links`].
+    pub(crate) uncertain: std::collections::HashMap<usize, Vec<usize>>,
+    /// Resources whose values do not have the shape their kind needs, with the reason:
+    /// see [`InputSet::malformed`].
+    pub(crate) malformed: std::collections::HashMap<usize, String>,
 }
 
 impl InputSet {
+    /// The linked resources of resource `index` that are linked only because nothing
+    /// narrowed the link down: a reference to a resource with several instances that
+    /// names no key Testat can follow (`b[local.pick]`, `b[each.value]`), where no known
+    /// value says which instance is meant either. They are in `links` too. Sorted.
+    pub fn uncertain_links(&self, index: usize) -> &[usize] {
+        self.uncertain.get(&index).map_or(&[], Vec::as_slice)
+    }
+
+    /// Why resource `index` cannot be checked, when its values do not have the shape
+    /// its kind needs (a Kubernetes workload whose pod spec is a list, a CronJob
+    /// without a job template): the same problem is in `problems`, and rules give
+    /// `error` on it instead of judging what is there.
+    pub fn malformed(&self, index: usize) -> Option<&str> {
+        self.malformed.get(&index).map(String::as_str)
+    }
+
     /// The file a resource came from.
     pub fn file(&self, resource: &Resource) -> Option<&InputFile> {
         self.files.get(resource.file)

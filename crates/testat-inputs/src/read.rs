@@ -8,8 +8,9 @@ use sha2::{Digest, Sha256};
 use walkdir::WalkDir;
 
 use crate::decode::{SNIFF_LEN, decode, looks_like_input, looks_ours};
+use crate::link_data::FileLinks;
 use crate::reader::{Outcome, Parsed};
-use crate::{FileLinks, InputError, InputFile, InputKind, InputSet, Resource};
+use crate::{InputError, InputFile, InputKind, InputSet, Resource};
 
 /// Limits for reading input files.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,7 +49,7 @@ pub fn read_paths(paths: &[PathBuf], options: &ReadOptions) -> InputSet {
         }
         match fs::metadata(path) {
             Ok(metadata) if metadata.is_dir() => set.read_directory(path, options),
-            Ok(_) => set.read_file(path, true, options),
+            Ok(_) => set.read_file(path, true, false, options),
             Err(error) => set.problems.push(missing_path(path, error)),
         }
     }
@@ -68,6 +69,38 @@ fn missing_path(path: &Path, error: io::Error) -> InputError {
             source: error,
         },
     }
+}
+
+/// Why a Helm chart's template is skipped.
+const CHART_NOTE: &str = "a Helm chart template (in `templates/` beside `Chart.yaml`): it is a Go template, not YAML, until Helm renders it; scan the output of `helm template` instead";
+
+/// Why a file with template syntax that does not read as YAML is skipped.
+const TEMPLATE_NOTE: &str = "a template (`{{ ... }}`), not YAML until rendered; scan the rendered output instead (`helm template`, `kustomize build`)";
+
+/// Why a file of a Kustomize configuration that is not a valid manifest is skipped.
+const KUSTOMIZE_NOTE: &str = "part of a Kustomize configuration (beside `kustomization.yaml`) that is not a valid manifest on its own (a patch, for example); scan the output of `kustomize build` instead";
+
+/// The note for a file under a directory that is a Helm chart's template: it lies in a
+/// `templates` folder (at any depth) whose parent has a `Chart.yaml`.
+fn chart_template(path: &Path) -> Option<&'static str> {
+    path.ancestors()
+        .skip(1)
+        .filter(|dir| dir.file_name().is_some_and(|name| name == "templates"))
+        .any(|templates| {
+            templates
+                .parent()
+                .is_some_and(|chart| chart.join("Chart.yaml").is_file())
+        })
+        .then_some(CHART_NOTE)
+}
+
+/// Whether a file lies beside a Kustomize configuration file.
+fn kustomize_part(path: &Path) -> bool {
+    path.parent().is_some_and(|dir| {
+        ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+            .iter()
+            .any(|name| dir.join(name).is_file())
+    })
 }
 
 /// Hex SHA-256 of bytes.
@@ -134,15 +167,27 @@ impl InputSet {
                     Err(error) => self.problems.push(missing_path(path, error)),
                 }
             } else if file_type.is_file() {
-                self.read_file(path, false, options);
+                if let Some(note) = chart_template(path) {
+                    self.skip_with_note(path.to_path_buf(), note);
+                    continue;
+                }
+                let part = kustomize_part(path);
+                self.read_file(path, false, part, options);
             } else {
                 self.skipped.push(path.to_path_buf());
             }
         }
     }
 
-    /// Reads one file. `explicit` is true for files named by the user.
-    fn read_file(&mut self, path: &Path, explicit: bool, options: &ReadOptions) {
+    /// Reads one file. `explicit` is true for files named by the user; `kustomize_part`
+    /// for files beside a `kustomization.yaml`.
+    fn read_file(
+        &mut self,
+        path: &Path,
+        explicit: bool,
+        kustomize_part: bool,
+        options: &ReadOptions,
+    ) {
         let limit = options.max_file_size;
         let mut file = match File::open(path) {
             Ok(file) => file,
@@ -201,7 +246,7 @@ impl InputSet {
             });
             return;
         }
-        self.add_bytes(path.to_path_buf(), bytes, explicit, options);
+        self.add(path.to_path_buf(), bytes, explicit, kustomize_part, options);
     }
 
     /// Reads one file's bytes (standard input, a file embedded in the binary, or a file
@@ -215,6 +260,23 @@ impl InputSet {
         path: PathBuf,
         bytes: Vec<u8>,
         explicit: bool,
+        options: &ReadOptions,
+    ) {
+        self.add(path, bytes, explicit, false, options);
+    }
+
+    /// A skipped file, with the reason and what to scan instead.
+    fn skip_with_note(&mut self, path: PathBuf, note: &str) {
+        self.skip_notes.push((path.clone(), note.to_owned()));
+        self.skipped.push(path);
+    }
+
+    fn add(
+        &mut self,
+        path: PathBuf,
+        bytes: Vec<u8>,
+        explicit: bool,
+        kustomize_part: bool,
         options: &ReadOptions,
     ) {
         let size = bytes.len() as u64;
@@ -259,9 +321,25 @@ impl InputSet {
                 self.skipped.push(path);
                 return;
             }
-            Some('{' | '[') => crate::json::read(&path, &text),
-            Some(_) => crate::kubernetes::read_yaml(&path, &text, explicit),
+            Some(_) => crate::dispatch::read(&path, &text, explicit),
         };
+        if !explicit {
+            let invalid = match &outcome {
+                Outcome::Read(parsed) => {
+                    !parsed.problems.is_empty() || !parsed.malformed.is_empty()
+                }
+                Outcome::Failed(_) => true,
+                Outcome::NotOurs(_) => false,
+            };
+            if invalid && kustomize_part {
+                self.skip_with_note(path, KUSTOMIZE_NOTE);
+                return;
+            }
+            if matches!(outcome, Outcome::Failed(_)) && text.contains("{{") {
+                self.skip_with_note(path, TEMPLATE_NOTE);
+                return;
+            }
+        }
         match outcome {
             Outcome::Read(parsed) => self.push(path, text, sha256, size, parsed),
             Outcome::NotOurs(found) if explicit => {
@@ -302,6 +380,12 @@ impl InputSet {
         }
         self.links.resize_with(self.resources.len(), Vec::new);
         self.problems.extend(parsed.problems);
+        self.malformed.extend(
+            parsed
+                .malformed
+                .into_iter()
+                .map(|(index, reason)| (first + index, reason)),
+        );
         self.link_data.push(FileLinks {
             first,
             count,

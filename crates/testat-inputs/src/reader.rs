@@ -1,7 +1,6 @@
 //! What a format reader hands back for one file.
 
-use std::collections::{BTreeSet, HashMap};
-
+use crate::link_data::LinkData;
 use crate::{InputError, InputKind, Resource};
 
 /// The result of reading one file's text.
@@ -24,6 +23,9 @@ pub(crate) struct Parsed {
     pub resources: Vec<Resource>,
     pub problems: Vec<InputError>,
     pub links: LinkData,
+    /// Resources (by index within the file) whose values do not have the shape their
+    /// kind needs, with the reason.
+    pub malformed: Vec<(usize, String)>,
 }
 
 impl Parsed {
@@ -35,32 +37,7 @@ impl Parsed {
             resources: Vec::new(),
             problems: Vec::new(),
             links: LinkData::None,
+            malformed: Vec::new(),
         }
     }
-}
-
-/// What a file contributes to the links between resources (built by
-/// [`InputSet::finish`](crate::InputSet::finish) once all files are read).
-#[derive(Debug, Default)]
-pub(crate) enum LinkData {
-    /// Nothing (Kubernetes).
-    #[default]
-    None,
-    /// A plan's configuration: for each resource's configuration address, the
-    /// configuration addresses of the resources it refers to.
-    Plan(HashMap<String, BTreeSet<String>>),
-    /// A state: per resource (index within the file), its `id`/`arn` values and its
-    /// top-level string values.
-    State(Vec<StateAttributes>),
-}
-
-/// The values of one state resource that take part in ID matching.
-#[derive(Debug, Default)]
-pub(crate) struct StateAttributes {
-    /// Index of the resource within its file.
-    pub resource: usize,
-    /// Non-empty `id` and `arn`.
-    pub ids: Vec<String>,
-    /// Non-empty top-level strings and strings in top-level arrays.
-    pub strings: Vec<String>,
 }

@@ -38,7 +38,7 @@ pub use record::{
     Notification,
 };
 pub use report::{
-    Banded, Count, Line, Period, TRANSPARENCY_REPORT_VERSION, TransparencyReport,
-    transparency_report,
+    Banded, Count, Line, OTHER_COUNTRIES, Period, TRANSPARENCY_REPORT_VERSION, TransparencyReport,
+    transparency_report, transparency_report_for_countries,
 };
 pub use state::{InquiryState, TRANSITIONS};

@@ -5,8 +5,10 @@
 //! (including 0) is shown as `0-(b-1)`; larger counts are exact. When any count of
 //! the report is banded, the total is shown as the band of width `b` it falls in
 //! (`10-19`), so that it cannot be subtracted from the exact counts to recover a
-//! banded one. Countries appear only when at least one request came from them; the
-//! kinds and outcomes are always all listed, so a banded 0 looks like a banded 1.
+//! banded one. Countries appear only when at least one request came from them, unless
+//! the report is made for a fixed list of countries plus "other countries"
+//! ([`transparency_report_for_countries`], for publication); the kinds and outcomes are
+//! always all listed, so a banded 0 looks like a banded 1.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -15,6 +17,7 @@ use std::str::FromStr;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+use crate::country::country_code;
 use crate::error::InquiryError;
 use crate::record::{InquiryKind, InquiryRecord, Notification};
 use crate::state::InquiryState;
@@ -183,7 +186,8 @@ pub struct TransparencyReport {
     pub total: Banded,
     /// Of them, from authorities outside the EU/EEA.
     pub outside_eea: Banded,
-    /// Per country (only countries with requests).
+    /// Per country: those with requests, or, in a published report, a fixed list and
+    /// [`OTHER_COUNTRIES`].
     pub countries: Vec<Line>,
     /// Per kind (all kinds).
     pub kinds: Vec<Line>,
@@ -197,12 +201,49 @@ pub struct TransparencyReport {
     pub customers_notified: Banded,
 }
 
+/// The key of the line that sums every country not in a fixed list
+/// ([`transparency_report_for_countries`]).
+pub const OTHER_COUNTRIES: &str = "other";
+
 /// Builds the report of requests received in `period`, with band size `band` (≥ 1).
+/// Countries are listed when at least one request came from them.
 pub fn transparency_report(
     records: &[InquiryRecord],
     period: Period,
     band: u64,
     as_of: NaiveDate,
+) -> Result<TransparencyReport, InquiryError> {
+    build(records, period, band, as_of, None)
+}
+
+/// Builds the report as for publication: the countries listed are exactly `shown` (ISO
+/// 3166-1 alpha-2 codes, in that order, each listed even without requests), followed by
+/// the line [`OTHER_COUNTRIES`] that sums all others. So the list itself never tells
+/// that a request came from a country; with a band above 1, a single request shows only
+/// as a band.
+pub fn transparency_report_for_countries(
+    records: &[InquiryRecord],
+    period: Period,
+    band: u64,
+    as_of: NaiveDate,
+    shown: &[String],
+) -> Result<TransparencyReport, InquiryError> {
+    let mut codes: Vec<String> = Vec::with_capacity(shown.len());
+    for code in shown {
+        let code = country_code(code)?;
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+    build(records, period, band, as_of, Some(&codes))
+}
+
+fn build(
+    records: &[InquiryRecord],
+    period: Period,
+    band: u64,
+    as_of: NaiveDate,
+    shown: Option<&[String]>,
 ) -> Result<TransparencyReport, InquiryError> {
     if band == 0 {
         return Err(InquiryError::ZeroBand);
@@ -246,7 +287,17 @@ pub fn transparency_report(
             })
             .collect()
     };
-    let countries = lines(countries.into_iter().collect());
+    let countries = match shown {
+        None => lines(countries.into_iter().collect()),
+        Some(shown) => {
+            let mut listed: Vec<(String, u64)> = shown
+                .iter()
+                .map(|code| (code.clone(), countries.remove(code).unwrap_or(0)))
+                .collect();
+            listed.push((OTHER_COUNTRIES.to_owned(), countries.values().sum()));
+            lines(listed)
+        }
+    };
     let kinds = lines(kinds.into_iter().map(|(k, n)| (k.to_owned(), n)).collect());
     let outcomes = lines(
         outcomes
@@ -324,6 +375,61 @@ mod tests {
         for bad in ["2026-H3", "26", "2026-Q5", "H1-2026", ""] {
             assert!(bad.parse::<Period>().is_err(), "{bad}");
         }
+    }
+
+    fn from(id: i64, country: &str, month: u32) -> InquiryRecord {
+        use crate::record::Inquiry;
+        InquiryRecord::derive(
+            Inquiry {
+                id,
+                received_on: NaiveDate::from_ymd_opt(2026, month, 2).unwrap(),
+                channel: "letter".into(),
+                authority: "an authority".into(),
+                country: country.into(),
+                outside_eea: crate::country::outside_eea(country),
+                legal_basis: "a statute".into(),
+                kind: InquiryKind::Preservation,
+                data_categories: vec![],
+                customers: vec![],
+                deadline: None,
+                handlers: vec!["legal".into()],
+                added_by: "legal".into(),
+                added_at: chrono::DateTime::UNIX_EPOCH,
+            },
+            Vec::new(),
+        )
+    }
+
+    #[test]
+    fn a_fixed_country_list_hides_where_single_requests_came_from() {
+        let day = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+        let period: Period = "2026-H1".parse().unwrap();
+        let mut records = vec![from(1, "FR", 3)];
+        records.extend((2..14).map(|i| from(i, "DE", 4)));
+        let shown = ["de".to_owned(), "US".to_owned(), "DE".to_owned()];
+        let r = transparency_report_for_countries(&records, period, 10, day, &shown).unwrap();
+        let countries: Vec<(&str, String)> = r
+            .countries
+            .iter()
+            .map(|l| (l.key.as_str(), l.requests.0.display()))
+            .collect();
+        assert_eq!(
+            countries,
+            [
+                ("DE", "12".to_owned()),
+                ("US", "0-9".to_owned()),
+                (OTHER_COUNTRIES, "0-9".to_owned())
+            ]
+        );
+        // Some count is banded, so the total is a range.
+        assert_eq!(r.total.0.display(), "10-19");
+        // The plain report names FR; the published one never does.
+        let plain = transparency_report(&records, period, 10, day).unwrap();
+        assert!(plain.countries.iter().any(|l| l.key == "FR"));
+        assert!(
+            transparency_report_for_countries(&records, period, 10, day, &["XX".to_owned()])
+                .is_err()
+        );
     }
 
     #[test]

@@ -172,7 +172,7 @@ impl AssessmentJob<'_> {
     pub async fn run_observed(
         &self,
         store: &Store,
-        phase: &mut dyn FnMut(AssessmentPhase),
+        phase: &mut (dyn FnMut(AssessmentPhase) + Send),
     ) -> Result<Assessment, ProjectError> {
         let project = self.project;
         let now = project.clock().now();

@@ -50,6 +50,24 @@ pub enum ProjectError {
     #[error("{} rule file{} could not be loaded:\n{}", .0.len(), if .0.len() == 1 { "" } else { "s" }, render_list(.0))]
     Rules(Vec<RuleError>),
 
+    /// Rule parameters in the settings file cannot be set.
+    #[error("{path}: [rules]:\n{}", render_list(.errors))]
+    RuleParameters {
+        /// The settings file.
+        path: PathBuf,
+        /// What is wrong with each.
+        errors: Vec<RuleError>,
+    },
+
+    /// A provider declared the account baseline has no rules.
+    #[error("account_baseline: no rule is for provider `{provider}` (providers with rules: {})", .known.join(", "))]
+    UnknownProvider {
+        /// The provider given.
+        provider: String,
+        /// Providers that have rules.
+        known: Vec<String>,
+    },
+
     /// A rule named to be skipped does not exist.
     #[error("no rule `{id}` to skip")]
     UnknownRule {

@@ -59,15 +59,25 @@ pub async fn gather_snapshot(
 ) -> Result<Snapshot, StoreError> {
     let before = |t: DateTime<Utc>| t <= until;
     // The latest run of each scope (IDs grow with time).
-    let mut latest: BTreeMap<String, i64> = BTreeMap::new();
+    let mut latest: BTreeMap<String, testat_store::Run> = BTreeMap::new();
     for run in store.runs().await? {
-        if before(run.finished_at) {
-            let slot = latest.entry(run.scope).or_insert(run.id);
-            *slot = (*slot).max(run.id);
+        if before(run.finished_at) && latest.get(&run.scope).is_none_or(|l| l.id < run.id) {
+            latest.insert(run.scope.clone(), run);
         }
     }
     let mut results = Vec::new();
-    for (scope, run) in latest {
+    for (scope, latest_run) in latest {
+        let run = latest_run.id;
+        let parameters = |rule: &str| -> Vec<String> {
+            latest_run
+                .settings
+                .parameters
+                .get(rule)
+                .into_iter()
+                .flatten()
+                .map(|(name, value)| format!("{name} = {value}"))
+                .collect()
+        };
         let mut by_rule: BTreeMap<String, RuleResult> = BTreeMap::new();
         for f in store.findings_at(run).await? {
             let r = by_rule.entry(f.rule.clone()).or_insert_with(|| RuleResult {
@@ -78,6 +88,7 @@ pub async fn gather_snapshot(
                     .get(&f.rule)
                     .map(|r| r.criteria.clone())
                     .unwrap_or_default(),
+                parameters: parameters(&f.rule),
                 ..RuleResult::default()
             });
             match f.outcome.as_str() {
@@ -97,7 +108,7 @@ pub async fn gather_snapshot(
         .exceptions()
         .await?
         .iter()
-        .filter(|e| before(e.added_at))
+        .filter(|e| before(e.added_at) && e.revoked.as_ref().is_none_or(|r| !before(r.at)))
         .map(|e| e.exception.clone())
         .collect();
     // The register as it stood then: requests recorded by then, events up to then.

@@ -136,14 +136,22 @@ impl Project {
         load_rules(self.catalog, true, &self.settings.scan.rule_dirs)
     }
 
-    /// The exceptions in force: the settings file's, then the store's when one is open.
+    /// The exceptions in force: the settings file's, then the store's (not revoked)
+    /// when one is open.
     pub async fn exceptions_in_force(
         &self,
         store: Option<&Store>,
     ) -> Result<Vec<Exception>, ProjectError> {
         let mut exceptions = self.settings.exceptions.clone();
         if let Some(store) = store {
-            exceptions.extend(store.exceptions().await?.into_iter().map(|e| e.exception));
+            exceptions.extend(
+                store
+                    .exceptions()
+                    .await?
+                    .into_iter()
+                    .filter(|e| e.revoked.is_none())
+                    .map(|e| e.exception),
+            );
         }
         Ok(exceptions)
     }

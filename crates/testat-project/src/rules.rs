@@ -38,10 +38,40 @@ pub fn load_rules(
     }
 }
 
-/// The rules a scan runs: those of `settings`, narrowed to its criteria and without
-/// its skipped rules. Unknown criteria and rule IDs are refused, with suggestions.
+/// The rules a scan runs: those of `settings`, with its parameters set, narrowed to its
+/// criteria and without its skipped rules. Unknown criteria, rule IDs, parameters and
+/// providers are refused, with suggestions.
 pub fn scan_rules(catalog: &Catalog, settings: &ScanSettings) -> Result<RuleSet, ProjectError> {
     let mut rules = load_rules(catalog, settings.builtin_rules, &settings.rule_dirs)?;
+    let mut errors = Vec::new();
+    for (rule, values) in &settings.parameters {
+        for (name, value) in values {
+            if let Err(e) = rules.set_parameter(rule, name, value.clone()) {
+                errors.push(e);
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ProjectError::RuleParameters {
+            path: settings.settings_file.clone(),
+            errors,
+        });
+    }
+    for provider in &settings.account_baseline {
+        if !rules.rules().iter().any(|r| &r.spec.provider == provider) {
+            let mut known: Vec<String> = rules
+                .rules()
+                .iter()
+                .map(|r| r.spec.provider.clone())
+                .collect();
+            known.sort();
+            known.dedup();
+            return Err(ProjectError::UnknownProvider {
+                provider: provider.clone(),
+                known,
+            });
+        }
+    }
     let mut criteria = Vec::new();
     for id in settings.criteria.iter().filter(|id| !id.trim().is_empty()) {
         criteria.push(catalog.get(id)?.id.clone());
@@ -73,7 +103,15 @@ pub fn ruleset_sha256(rules: &RuleSet) -> String {
     let mut specs: Vec<(&str, String)> = rules
         .rules()
         .iter()
-        .map(|r| (r.id(), serde_json::to_string(&r.spec).unwrap_or_default()))
+        .map(|r| {
+            let mut text = serde_json::to_string(&r.spec).unwrap_or_default();
+            let changed = r.changed_parameters();
+            if !changed.is_empty() {
+                // The values used, so that the same rules with other thresholds differ.
+                text.push_str(&serde_json::to_string(&changed).unwrap_or_default());
+            }
+            (r.id(), text)
+        })
         .collect();
     specs.sort();
     let mut hasher = Sha256::new();
@@ -99,14 +137,7 @@ mod tests {
     use super::*;
 
     fn settings() -> ScanSettings {
-        ScanSettings {
-            builtin_rules: true,
-            rule_dirs: Vec::new(),
-            fail_on: testat_rules::Severity::High,
-            criteria: Vec::new(),
-            skip_rules: Vec::new(),
-            max_file_size: 1 << 20,
-        }
+        ScanSettings::default()
     }
 
     #[test]
@@ -156,5 +187,61 @@ mod tests {
             scan_rules(catalog, &bad),
             Err(ProjectError::Catalog(_))
         ));
+    }
+
+    #[test]
+    fn parameters_are_set_checked_and_change_the_hash() {
+        let catalog = testat_catalog::builtin();
+        let default = scan_rules(catalog, &settings()).unwrap();
+        let mut parameters = std::collections::BTreeMap::new();
+        parameters.insert(
+            "AWS-RDS-BACKUP-RETENTION".to_owned(),
+            [("min_days".to_owned(), serde_json::json!(30))].into(),
+        );
+        let stricter = scan_rules(
+            catalog,
+            &ScanSettings {
+                parameters: parameters.clone(),
+                ..settings()
+            },
+        )
+        .unwrap();
+        let rule = stricter.get("AWS-RDS-BACKUP-RETENTION").unwrap();
+        assert_eq!(rule.parameters()["min_days"], serde_json::json!(30));
+        assert_ne!(ruleset_sha256(&default), ruleset_sha256(&stricter));
+
+        parameters.insert(
+            "AWS-RDS-BACKUP-RETENTION".to_owned(),
+            [("min_dayz".to_owned(), serde_json::json!("30"))].into(),
+        );
+        match scan_rules(
+            catalog,
+            &ScanSettings {
+                parameters,
+                ..settings()
+            },
+        ) {
+            Err(ProjectError::RuleParameters { path, errors }) => {
+                assert_eq!(path, std::path::Path::new("testat.toml"));
+                assert!(errors[0].to_string().contains("min_days"), "{}", errors[0]);
+            }
+            other => panic!("expected a parameter error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_account_baseline_without_rules_is_refused() {
+        let catalog = testat_catalog::builtin();
+        let typo = ScanSettings {
+            account_baseline: vec!["amazon".into()],
+            ..settings()
+        };
+        match scan_rules(catalog, &typo) {
+            Err(ProjectError::UnknownProvider { provider, known }) => {
+                assert_eq!(provider, "amazon");
+                assert!(known.iter().any(|p| p == "aws"));
+            }
+            other => panic!("expected an unknown provider, got {other:?}"),
+        }
     }
 }

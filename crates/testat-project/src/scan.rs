@@ -8,8 +8,8 @@ use testat_catalog::Catalog;
 use testat_inputs::{InputSet, ReadOptions};
 use testat_records::Exception;
 use testat_report::ScanReport;
-use testat_rules::{ExceptionUse, Finding, RuleSet, Severity};
-use testat_store::{NewRun, RunFinding, RunInput};
+use testat_rules::{EvalOptions, ExceptionUse, Finding, RuleSet, Severity};
+use testat_store::{NewRun, RunFinding, RunInput, RunSettings};
 
 use crate::clock::Clock;
 use crate::error::ProjectError;
@@ -63,6 +63,8 @@ pub struct Scan {
     pub exception_use: ExceptionUse,
     /// The failure threshold.
     pub fail_on: Severity,
+    /// Providers whose inputs were declared the account baseline.
+    pub account_baseline: Vec<String>,
     /// When the scan started.
     pub started_at: DateTime<Utc>,
     /// When it finished.
@@ -90,7 +92,10 @@ pub fn scan(
     phase(Phase::Evaluating {
         resources: inputs.resources.len(),
     });
-    let mut findings = testat_rules::evaluate(&inputs, &rules);
+    let options = EvalOptions {
+        account_baseline: settings.account_baseline.clone(),
+    };
+    let mut findings = testat_rules::evaluate_with_options(&inputs, &rules, &options);
     phase(Phase::ApplyingExceptions);
     let exception_use =
         testat_rules::apply_exceptions(&mut findings, &inputs, &rules, &exceptions, clock.today());
@@ -102,6 +107,7 @@ pub fn scan(
         exceptions,
         exception_use,
         fail_on: settings.fail_on,
+        account_baseline: settings.account_baseline.clone(),
         started_at,
         finished_at: clock.now(),
     })
@@ -176,6 +182,31 @@ impl Scan {
                 })
                 .collect(),
             findings,
+            settings: self.run_settings(),
+        }
+    }
+
+    /// The settings that changed outcomes: parameters off their defaults, and the
+    /// account baseline.
+    pub fn run_settings(&self) -> RunSettings {
+        let parameters = self
+            .rules
+            .rules()
+            .iter()
+            .filter_map(|rule| {
+                let changed = rule.changed_parameters();
+                (!changed.is_empty()).then(|| {
+                    let values = changed
+                        .into_iter()
+                        .map(|(name, value)| (name.to_owned(), value.clone()))
+                        .collect();
+                    (rule.id().to_owned(), values)
+                })
+            })
+            .collect();
+        RunSettings {
+            parameters,
+            account_baseline: self.account_baseline.clone(),
         }
     }
 }

@@ -42,7 +42,8 @@ impl Exception {
     }
 }
 
-/// An exception held in the store: the exception itself, who stored it and when.
+/// An exception held in the store: the exception itself, who stored it and when, and
+/// its revocation if it was revoked before its expiry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StoredException {
     /// Its ID.
@@ -55,6 +56,29 @@ pub struct StoredException {
     /// When.
     #[serde(with = "crate::micros")]
     pub added_at: DateTime<Utc>,
+    /// Its revocation, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revoked: Option<Revocation>,
+}
+
+impl StoredException {
+    /// Whether it still applies on `today` as of `at`: not expired, and not revoked by
+    /// then.
+    pub fn in_force(&self, today: NaiveDate, at: DateTime<Utc>) -> bool {
+        self.exception.is_active(today) && self.revoked.as_ref().is_none_or(|r| r.at > at)
+    }
+}
+
+/// The revocation of a stored exception.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Revocation {
+    /// Why it was revoked.
+    pub reason: String,
+    /// Who revoked it.
+    pub by: String,
+    /// When.
+    #[serde(with = "crate::micros")]
+    pub at: DateTime<Utc>,
 }
 
 /// Matches `text` against `pattern`, where `*` is any run of characters and `?` one.

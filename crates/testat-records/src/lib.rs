@@ -1,5 +1,5 @@
-//! The records a C5 team keeps, as plain values with no I/O: attestations, evidence
-//! and approved exceptions.
+//! The records a C5 team keeps, as plain values with no I/O: attestations, evidence,
+//! approved exceptions, and the roles of the people who keep them.
 //!
 //! The store persists them, the status roll-up and the assessments read them, and the
 //! rule engine applies exceptions to findings. Keeping them here lets each of those
@@ -32,8 +32,10 @@ mod error;
 mod evidence;
 mod exception;
 pub mod micros;
+mod role;
 
 pub use attestation::{AttestStatus, Attestation, NewAttestation};
 pub use error::ParseError;
 pub use evidence::{Evidence, EvidenceKind};
-pub use exception::{Exception, StoredException, wildcard_match};
+pub use exception::{Exception, Revocation, StoredException, wildcard_match};
+pub use role::Role;

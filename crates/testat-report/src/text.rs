@@ -262,7 +262,7 @@ fn failures(out: &mut Out, report: &ScanReport<'_>, findings: &[Resolved<'_>]) {
 /// Unknown and error findings, briefly: address, rule and detail.
 fn unknown_and_errors(out: &mut Out, findings: &[Resolved<'_>]) {
     for (outcome, title) in [
-        (Outcome::Unknown, "Unknown until apply"),
+        (Outcome::Unknown, "Unknown (not decided by this input)"),
         (Outcome::Error, "Errors"),
     ] {
         let list: Vec<&Resolved<'_>> = findings
@@ -361,7 +361,8 @@ fn input_problems(out: &mut Out, report: &ScanReport<'_>) {
             wrap(out, &problem.to_string(), "  ");
         }
     }
-    let skipped = report.inputs.skipped.len();
+    let noted = &report.inputs.skip_notes;
+    let skipped = report.inputs.skipped.len().saturating_sub(noted.len());
     if skipped > 0 {
         out.line();
         let text = format!(
@@ -370,6 +371,23 @@ fn input_problems(out: &mut Out, report: &ScanReport<'_>) {
         );
         out.styled(DIM, &text);
         out.line();
+    }
+    if !noted.is_empty() {
+        out.line();
+        out.styled(
+            DIM,
+            &format!(
+                "{} skipped until rendered:",
+                plural(noted.len(), "file", "files")
+            ),
+        );
+        out.line();
+        for (path, note) in noted.iter().take(20) {
+            wrap(out, &format!("{}: {note}", path.display()), "  ");
+        }
+        if noted.len() > 20 {
+            wrap(out, &format!("and {} more", noted.len() - 20), "  ");
+        }
     }
 }
 

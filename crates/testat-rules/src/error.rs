@@ -65,6 +65,17 @@ pub enum RuleError {
         second: String,
     },
 
+    /// A rule parameter cannot be set as asked.
+    #[error("rule {rule}: parameter `{name}`: {message}")]
+    Parameter {
+        /// The rule ID.
+        rule: String,
+        /// The parameter.
+        name: String,
+        /// What is wrong.
+        message: String,
+    },
+
     /// A fixture of a rule test could not be read.
     #[error("{origin}: rule {rule}: test `{test}`: {message}")]
     Fixture {

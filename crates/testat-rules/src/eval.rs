@@ -3,15 +3,28 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use cel::common::types::{CelList, CelMap, CelMapKey};
+use cel::common::value::Val;
 use cel::objects::{Key, Map};
 use cel::{Context, Value};
 use rayon::prelude::*;
 use serde_json::Value as Json;
-use testat_inputs::{ACCOUNT_KIND, InputSet, Resource};
+use testat_inputs::{ACCOUNT_KIND, InputKind, InputSet, Resource};
 
 use crate::finding::{Finding, Outcome};
 use crate::rule::Scope;
 use crate::ruleset::{Rule, RuleSet};
+use crate::values::{Touched, to_val};
+
+/// How rules are evaluated, beyond the rules themselves.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EvalOptions {
+    /// Providers (`aws`, `azurerm`, `google`, `tencentcloud`) whose Terraform inputs are
+    /// declared the account baseline: there, an account-level rule whose kinds the
+    /// input does not manage fails, instead of being `unknown` ("not managed in this
+    /// configuration").
+    pub account_baseline: Vec<String>,
+}
 
 /// Evaluates every rule on every resource it applies to.
 ///
@@ -19,13 +32,41 @@ use crate::ruleset::{Rule, RuleSet};
 /// only when some rule applies to its kind. Findings come back in resource order, and
 /// within a resource in rule order, whatever the thread count.
 pub fn evaluate(inputs: &InputSet, rules: &RuleSet) -> Vec<Finding> {
-    evaluate_with(inputs, rules, None)
+    run(inputs, rules, None, &EvalOptions::default(), None)
 }
 
 /// Like [`evaluate`], but only the rules whose indexes are given.
 pub fn evaluate_with(inputs: &InputSet, rules: &RuleSet, only: Option<&[usize]>) -> Vec<Finding> {
+    run(inputs, rules, only, &EvalOptions::default(), None)
+}
+
+/// Like [`evaluate`], with options (account baselines).
+pub fn evaluate_with_options(
+    inputs: &InputSet,
+    rules: &RuleSet,
+    options: &EvalOptions,
+) -> Vec<Finding> {
+    run(inputs, rules, None, options, None)
+}
+
+/// Evaluates the rules `only` (all when `None`); `params` replaces the parameters of
+/// one rule (by index) for this evaluation, as a rule test asks.
+pub(crate) fn run(
+    inputs: &InputSet,
+    rules: &RuleSet,
+    only: Option<&[usize]>,
+    options: &EvalOptions,
+    params: Option<(usize, Value)>,
+) -> Vec<Finding> {
     let env = Arc::clone(&rules.env);
     let estate = EstateIndex::build(inputs, rules);
+    let context = Shared {
+        inputs,
+        rules,
+        estate: &estate,
+        options,
+        params,
+    };
     inputs
         .resources
         .par_iter()
@@ -50,11 +91,29 @@ pub fn evaluate_with(inputs: &InputSet, rules: &RuleSet, only: Option<&[usize]>)
                 if applicable.is_empty() {
                     return Vec::new();
                 }
-                evaluate_resource(root, inputs, rules, &estate, index, resource, &applicable)
+                evaluate_resource(root, &context, index, resource, &applicable)
             },
         )
         .flatten_iter()
         .collect()
+}
+
+/// What every resource's evaluation reads.
+struct Shared<'a> {
+    inputs: &'a InputSet,
+    rules: &'a RuleSet,
+    estate: &'a EstateIndex,
+    options: &'a EvalOptions,
+    params: Option<(usize, Value)>,
+}
+
+impl Shared<'_> {
+    fn params(&self, index: usize, rule: &Rule) -> Value {
+        match &self.params {
+            Some((i, value)) if *i == index => value.clone(),
+            _ => rule.params_value(),
+        }
+    }
 }
 
 fn root_context(env: &Arc<cel::Env>) -> Context<'static, 'static> {
@@ -90,35 +149,55 @@ impl EstateIndex {
         Self(index)
     }
 
+    /// Whether the file of `account` has any resource of a kind the rule gathers.
+    fn manages(&self, account: &Resource, rule: &Rule) -> bool {
+        rule.gathered
+            .iter()
+            .any(|kind| self.0.contains_key(&(account.file, kind.clone())))
+    }
+
     /// `estate`: for each kind the rule gathers, the values of that kind's resources in
-    /// the file of `account`.
-    fn value(&self, inputs: &InputSet, account: &Resource, rule: &Rule) -> Value {
-        let mut map = HashMap::new();
+    /// the file of `account`, with their unknown parts.
+    fn value(&self, inputs: &InputSet, account: &Resource, rule: &Rule) -> Box<dyn Val> {
+        let mut map: HashMap<CelMapKey<'static>, Box<dyn Val>> = HashMap::new();
         for kind in &rule.gathered {
-            let list: Vec<Value> = self
+            let list: Vec<Box<dyn Val>> = self
                 .0
                 .get(&(account.file, kind.clone()))
                 .map_or(&[][..], Vec::as_slice)
                 .iter()
                 .filter_map(|&j| inputs.resources.get(j))
-                .filter_map(|r| inputs.values(r).ok())
-                .map(|v| to_cel(&v))
+                .filter_map(resource_val(inputs))
                 .collect();
-            map.insert(Key::from(kind.as_str()), Value::List(Arc::new(list)));
+            map.insert(CelMapKey::from(kind.clone()), Box::new(CelList::from(list)));
         }
-        Value::Map(Map { map: Arc::new(map) })
+        Box::new(CelMap::from(map))
+    }
+}
+
+/// A resource's values with their unknown parts, `None` when they cannot be read.
+fn resource_val(inputs: &InputSet) -> impl Fn(&Resource) -> Option<Box<dyn Val>> + '_ {
+    move |resource| {
+        let values = inputs.values(resource).ok()?;
+        let unknown = inputs.unknown(resource).ok().flatten();
+        Some(to_val(&values, unknown.as_ref(), &[]))
     }
 }
 
 fn evaluate_resource(
     root: &Context<'static, 'static>,
-    inputs: &InputSet,
-    rules: &RuleSet,
-    estate: &EstateIndex,
+    shared: &Shared<'_>,
     index: usize,
     resource: &Resource,
     applicable: &[usize],
 ) -> Vec<Finding> {
+    let Shared {
+        inputs,
+        rules,
+        estate,
+        options,
+        ..
+    } = *shared;
     let finding = |rule: usize, outcome: Outcome, detail: Option<String>| Finding {
         rule,
         resource: index,
@@ -126,6 +205,12 @@ fn evaluate_resource(
         detail,
         exception: None,
     };
+    if let Some(reason) = inputs.malformed(index) {
+        return applicable
+            .iter()
+            .map(|&rule| finding(rule, Outcome::Error, Some(reason.to_owned())))
+            .collect();
+    }
     let values = match inputs.values(resource) {
         Ok(values) => values,
         Err(e) => {
@@ -137,14 +222,17 @@ fn evaluate_resource(
         }
     };
     let unknown = inputs.unknown(resource).ok().flatten();
+    let kind = inputs.file(resource).map(|file| file.kind);
 
     let mut scope = root.new_inner_scope();
-    scope.add_variable_from_value("resource", to_cel(&values));
-    scope.add_variable_from_value("meta", meta(resource));
+    scope.add_variable_as_val("resource", to_val(&values, unknown.as_ref(), &[]));
+    scope.add_variable_from_value("meta", meta(resource, kind));
+    scope.add_variable_from_value("unknown", unknown.as_ref().map_or_else(empty_map, to_cel));
     if let Some(pod) = testat_inputs::pod_spec(&values, &resource.kind) {
-        scope.add_variable_from_value("pod", to_cel(pod));
-        scope.add_variable_from_value("containers", Value::List(Arc::new(containers(pod))));
+        scope.add_variable_as_val("pod", to_val(pod, None, &[]));
+        scope.add_variable_as_val("containers", Box::new(CelList::from(containers(pod))));
     }
+    let uncertain = inputs.uncertain_links(index);
 
     applicable
         .iter()
@@ -156,48 +244,175 @@ fn evaluate_resource(
                     Some("rule index out of range".into()),
                 );
             };
-            if let Some(path) = unknown
-                .as_ref()
-                .and_then(|u| rule.spec.unknown_if.iter().find(|p| is_unknown(u, p)))
-            {
-                return finding(
-                    rule_index,
-                    Outcome::Unknown,
-                    Some(format!("`{path}` is known only after apply")),
+            let mut rule_scope = scope.new_inner_scope();
+            // Unknown members the rule names replace the shared value, where it has any.
+            let named = unknown.as_ref().filter(|u| {
+                rule.spec.unknown_if.iter().any(|p| is_unknown(u, p))
+            });
+            if let Some(u) = named {
+                rule_scope.add_variable_as_val(
+                    "resource",
+                    to_val(&values, Some(u), &rule.spec.unknown_if),
                 );
             }
-            let mut rule_scope = scope.new_inner_scope();
-            rule_scope.add_variable_from_value("related", related(inputs, index, rule));
+            rule_scope.add_variable_from_value("params", shared.params(rule_index, rule));
             if rule.spec.scope == Scope::Account {
-                rule_scope.add_variable_from_value("estate", estate.value(inputs, resource, rule));
+                let baseline = options.account_baseline.contains(&resource.provider);
+                if !baseline && !estate.manages(resource, rule) {
+                    return finding(
+                        rule_index,
+                        Outcome::Unknown,
+                        Some(format!(
+                            "not managed in this configuration: it has no {}; declare it the {} account baseline for this rule to fail instead",
+                            rule.gathered.join(", "),
+                            resource.provider
+                        )),
+                    );
+                }
+                rule_scope.add_variable_as_val("estate", estate.value(inputs, resource, rule));
             }
-            match rule.program.execute(&rule_scope) {
-                Ok(Value::Bool(true)) => finding(rule_index, Outcome::Pass, None),
-                Ok(Value::Bool(false)) => finding(rule_index, Outcome::Fail, None),
-                Ok(other) => finding(
-                    rule_index,
-                    Outcome::Error,
-                    Some(format!("condition gave {other:?}, not true or false")),
-                ),
-                Err(e) => finding(rule_index, Outcome::Error, Some(describe_error(&e))),
+            let doubtful = !uncertain.is_empty()
+                && uncertain.iter().any(|&j| {
+                    inputs
+                        .resources
+                        .get(j)
+                        .is_some_and(|r| rule.spec.related.values().any(|k| *k == r.kind))
+                });
+            rule_scope.add_variable_as_val("related", related(inputs, index, rule, &[]));
+            let (mut outcome, mut detail) = execute(rule, &rule_scope, &values);
+            if doubtful {
+                let mut sure = scope.new_inner_scope();
+                if let Some(u) = named {
+                    sure.add_variable_as_val(
+                        "resource",
+                        to_val(&values, Some(u), &rule.spec.unknown_if),
+                    );
+                }
+                sure.add_variable_from_value("params", shared.params(rule_index, rule));
+                if rule.spec.scope == Scope::Account {
+                    sure.add_variable_as_val("estate", estate.value(inputs, resource, rule));
+                }
+                sure.add_variable_as_val("related", related(inputs, index, rule, uncertain));
+                let (without, _) = execute(rule, &sure, &values);
+                if without != outcome {
+                    let names: Vec<&str> = uncertain
+                        .iter()
+                        .filter_map(|&j| inputs.resources.get(j))
+                        .filter(|r| rule.spec.related.values().any(|k| *k == r.kind))
+                        .map(|r| r.address.as_str())
+                        .take(3)
+                        .collect();
+                    outcome = Outcome::Unknown;
+                    detail = Some(format!(
+                        "the outcome depends on a link Testat cannot resolve: {} may or may not refer to this resource (its key or value is known only after apply)",
+                        names.join(", ")
+                    ));
+                }
             }
+            finding(rule_index, outcome, detail)
         })
         .collect()
 }
 
-fn describe_error(error: &cel::ExecutionError) -> String {
+/// Runs a rule's condition: `true` is a pass unless an unknown part was consulted,
+/// `false` a failure, an error after consulting an unknown part `unknown`.
+fn execute(rule: &Rule, scope: &Context<'_, '_>, values: &Json) -> (Outcome, Option<String>) {
+    Touched::reset();
+    let result = rule.program.execute(scope);
+    let touched = Touched::take();
+    let unknown = |path: String| {
+        (
+            Outcome::Unknown,
+            Some(format!("`{path}` is known only after apply")),
+        )
+    };
+    match (result, touched) {
+        (Ok(Value::Bool(true)), None) => (Outcome::Pass, None),
+        (Ok(Value::Bool(true)), Some(path)) => unknown(path),
+        (Ok(Value::Bool(false)), _) => (Outcome::Fail, None),
+        (Err(_), Some(path)) => unknown(path),
+        (Ok(other), _) => (
+            Outcome::Error,
+            Some(format!("condition gave {other:?}, not true or false")),
+        ),
+        (Err(e), None) => (Outcome::Error, Some(describe_error(&e, values))),
+    }
+}
+
+fn empty_map() -> Value {
+    Value::Map(Map {
+        map: Arc::new(HashMap::new()),
+    })
+}
+
+fn describe_error(error: &cel::ExecutionError, values: &Json) -> String {
     match error {
         cel::ExecutionError::NoSuchKey(key) => {
             format!(
                 "the condition reads `{key}`, which this resource does not have (guard it with has())"
             )
         }
+        cel::ExecutionError::NoSuchOverload(_)
+        | cel::ExecutionError::UnsupportedBinaryOperator(..)
+        | cel::ExecutionError::ValuesNotComparable(..)
+        | cel::ExecutionError::UnexpectedType { .. } => {
+            let suspects = odd_values(values);
+            let which = if suspects.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; values of this resource written as text: {}",
+                    suspects.join(", ")
+                )
+            };
+            format!(
+                "an attribute has a JSON type the rule does not expect ({error}): the input is not what `terraform show -json` writes for this resource type{which}"
+            )
+        }
         other => format!("the condition failed: {other}"),
     }
 }
 
+/// Up to three attributes whose value is a string holding a number or a boolean, as
+/// `path = "22"`: the usual way hand-edited JSON gets a type wrong.
+fn odd_values(values: &Json) -> Vec<String> {
+    fn walk(value: &Json, path: &mut String, out: &mut Vec<String>) {
+        if out.len() >= 3 {
+            return;
+        }
+        match value {
+            Json::String(s) if s.parse::<f64>().is_ok() || s == "true" || s == "false" => {
+                out.push(format!("`{path}` = {value}"));
+            }
+            Json::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let len = path.len();
+                    path.push_str(&format!("[{i}]"));
+                    walk(item, path, out);
+                    path.truncate(len);
+                }
+            }
+            Json::Object(members) => {
+                for (key, member) in members {
+                    let len = path.len();
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(key);
+                    walk(member, path, out);
+                    path.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(values, &mut String::new(), &mut out);
+    out
+}
+
 /// `meta`: where the resource is and what it is.
-fn meta(resource: &Resource) -> Value {
+fn meta(resource: &Resource, input: Option<InputKind>) -> Value {
     let mut map = HashMap::new();
     map.insert(Key::from("address"), Value::from(resource.address.as_str()));
     map.insert(Key::from("kind"), Value::from(resource.kind.as_str()));
@@ -213,36 +428,44 @@ fn meta(resource: &Resource) -> Value {
         testat_inputs::Action::Read => "read",
     });
     map.insert(Key::from("action"), Value::from(action));
+    let input = match input {
+        Some(InputKind::TerraformPlan) => "terraform-plan",
+        Some(InputKind::TerraformState) => "terraform-state",
+        Some(InputKind::Kubernetes) => "kubernetes",
+        None => "",
+    };
+    map.insert(Key::from("input"), Value::from(input));
     Value::Map(Map { map: Arc::new(map) })
 }
 
-/// `related`: for each name the rule declares, the values of linked resources of that kind.
-fn related(inputs: &InputSet, index: usize, rule: &Rule) -> Value {
-    let mut map = HashMap::new();
+/// `related`: for each name the rule declares, the values of linked resources of that
+/// kind, leaving out those in `without`.
+fn related(inputs: &InputSet, index: usize, rule: &Rule, without: &[usize]) -> Box<dyn Val> {
+    let mut map: HashMap<CelMapKey<'static>, Box<dyn Val>> = HashMap::new();
     if rule.spec.related.is_empty() {
-        return Value::Map(Map { map: Arc::new(map) });
+        return Box::new(CelMap::from(map));
     }
     let links = inputs.links.get(index).map_or(&[][..], Vec::as_slice);
     for (name, kind) in &rule.spec.related {
-        let list: Vec<Value> = links
+        let list: Vec<Box<dyn Val>> = links
             .iter()
+            .filter(|j| without.binary_search(j).is_err())
             .filter_map(|&j| inputs.resources.get(j))
             .filter(|r| &r.kind == kind)
-            .filter_map(|r| inputs.values(r).ok())
-            .map(|v| to_cel(&v))
+            .filter_map(resource_val(inputs))
             .collect();
-        map.insert(Key::from(name.as_str()), Value::List(Arc::new(list)));
+        map.insert(CelMapKey::from(name.clone()), Box::new(CelList::from(list)));
     }
-    Value::Map(Map { map: Arc::new(map) })
+    Box::new(CelMap::from(map))
 }
 
 /// Every container of a pod spec: `containers`, `initContainers`, `ephemeralContainers`.
-fn containers(pod: &Json) -> Vec<Value> {
+fn containers(pod: &Json) -> Vec<Box<dyn Val>> {
     ["containers", "initContainers", "ephemeralContainers"]
         .iter()
         .filter_map(|key| pod.get(key).and_then(Json::as_array))
         .flatten()
-        .map(to_cel)
+        .map(|c| to_val(c, None, &[]))
         .collect()
 }
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use testat_inputs::{InputSet, ReadOptions};
 
-use crate::eval::evaluate_with;
+use crate::eval::{EvalOptions, run, to_cel};
 use crate::finding::Outcome;
 use crate::rule::{Expected, RuleTest};
 use crate::ruleset::{Rule, RuleSet};
@@ -105,7 +105,22 @@ fn run_case(
     if let Some(problem) = inputs.problems.first() {
         return Err(format!("the fixture cannot be read: {problem}"));
     }
-    let findings = evaluate_with(&inputs, rules, Some(&[index]));
+    let options = EvalOptions {
+        account_baseline: if test.account_baseline {
+            vec![rule.spec.provider.clone()]
+        } else {
+            Vec::new()
+        },
+    };
+    let params = (!test.parameters.is_empty()).then(|| {
+        let mut values = rule.parameters().clone();
+        values.extend(test.parameters.clone());
+        (
+            index,
+            to_cel(&serde_json::Value::Object(values.into_iter().collect())),
+        )
+    });
+    let findings = run(&inputs, rules, Some(&[index]), &options, params);
     let mut actual: BTreeMap<&str, (Outcome, Option<&str>)> = BTreeMap::new();
     for finding in &findings {
         if let Some(resource) = inputs.resources.get(finding.resource) {

@@ -29,12 +29,13 @@ pub mod functions;
 mod harness;
 mod rule;
 mod ruleset;
+mod values;
 
 pub use coverage::{CriterionCoverage, coverage};
 pub use error::RuleError;
-pub use eval::{evaluate, evaluate_with, to_cel};
+pub use eval::{EvalOptions, evaluate, evaluate_with, evaluate_with_options, to_cel};
 pub use exceptions::{Exception, ExceptionUse, apply_exceptions, wildcard_match};
 pub use finding::{Finding, Outcome};
 pub use harness::{CaseFailure, TestReport, test_rules};
-pub use rule::{Expected, RuleOrigin, RuleSpec, RuleTest, Scope, Severity, parse_rule};
+pub use rule::{Expected, Parameter, RuleOrigin, RuleSpec, RuleTest, Scope, Severity, parse_rule};
 pub use ruleset::{Rule, RuleSet, WORKLOADS_ALIAS};

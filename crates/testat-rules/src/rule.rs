@@ -59,6 +59,17 @@ pub enum Scope {
     Account,
 }
 
+/// A setting of a rule that users may change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Parameter {
+    /// The value used unless `testat.toml` sets another: a number, a string, a boolean
+    /// or a list of them. A value set must be of the same type.
+    pub default: serde_json::Value,
+    /// What the setting means.
+    pub description: String,
+}
+
 /// One test case of a rule: an input and the outcome expected per resource address.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -71,6 +82,13 @@ pub struct RuleTest {
     /// Input given inline (a Kubernetes manifest or Terraform JSON).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
+    /// Parameter values for this case (the defaults otherwise).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub parameters: BTreeMap<String, serde_json::Value>,
+    /// Evaluate as if the input were declared the account baseline of the rule's
+    /// provider (account-level rules then fail when the input lacks their kinds).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub account_baseline: bool,
     /// Expected outcome by resource address. Every resource the rule applies to in the
     /// input must be listed.
     pub expect: BTreeMap<String, Expected>,
@@ -88,6 +106,10 @@ pub struct RuleSpec {
     pub severity: Severity,
     /// C5:2020 criteria the rule gives evidence for.
     pub criteria: Vec<String>,
+    /// C5:2026 sub-criteria (`CRY-03.01B`), or criteria where no sub-criterion fits,
+    /// that the rule gives evidence for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub criteria_2026: Vec<String>,
     /// Provider short name: `aws`, `tencentcloud`, `azurerm`, `google`, `kubernetes`.
     pub provider: String,
     /// Resource kinds the rule applies to (`aws_s3_bucket`, `Deployment`); `@workloads`
@@ -102,9 +124,16 @@ pub struct RuleSpec {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub related: BTreeMap<String, String>,
     /// Attribute paths (`bucket`, `metadata_options.http_tokens`) whose being unknown
-    /// until apply makes the outcome `unknown` instead of pass or fail.
+    /// until apply keeps a resource from passing (its outcome is `unknown` instead).
+    /// Reading an unknown attribute in the condition does so already; this is for
+    /// attributes the condition does not read but whose value would change the verdict.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unknown_if: Vec<String>,
+    /// Settings the condition reads as `params.<name>` (a minimum number of days, a
+    /// list of ports), each with its default; `testat.toml` can set them
+    /// (`[rules.<ID>] <name> = value`, see [`RuleSet::set_parameter`](crate::RuleSet::set_parameter)).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub parameters: BTreeMap<String, Parameter>,
     /// CEL expression that is true when the resource passes.
     pub condition: String,
     /// What a failure means, for the finding.
@@ -251,13 +280,68 @@ fn check(spec: &RuleSpec, origin: &str, catalog: &Catalog) -> Result<(), RuleErr
             Err(e) => return Err(invalid("criteria", e.to_string())),
         }
     }
+    let c5_2026 = testat_catalog::builtin_version(testat_catalog::C5Version::V2026);
+    for id in &spec.criteria_2026 {
+        match c5_2026.find(id) {
+            Ok(found) if found.id() == id => {}
+            Ok(found) => {
+                return Err(invalid(
+                    "criteria_2026",
+                    format!("write `{id}` as `{}`", found.id()),
+                ));
+            }
+            Err(e) => return Err(invalid("criteria_2026", format!("C5:2026: {e}"))),
+        }
+    }
     if spec.resources.is_empty() {
         return Err(invalid(
             "resources",
             "name at least one resource kind".into(),
         ));
     }
+    for (name, parameter) in &spec.parameters {
+        let name_ok = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            && !name.starts_with(|c: char| c.is_ascii_digit());
+        if !name_ok {
+            return Err(invalid(
+                "parameters",
+                format!("`{name}`: a parameter name uses lower-case letters, digits and `_`"),
+            ));
+        }
+        if value_type(&parameter.default).is_none() {
+            return Err(invalid(
+                "parameters",
+                format!(
+                    "`{name}`: the default must be a number, a string, a boolean or a list of one of them"
+                ),
+            ));
+        }
+    }
     for test in &spec.tests {
+        for (name, value) in &test.parameters {
+            match spec.parameters.get(name) {
+                None => {
+                    return Err(invalid(
+                        "tests",
+                        format!(
+                            "test `{}` sets `{name}`, which the rule does not declare under `parameters`",
+                            test.name
+                        ),
+                    ));
+                }
+                Some(parameter) => {
+                    if let Err(message) = check_parameter(&parameter.default, value) {
+                        return Err(invalid(
+                            "tests",
+                            format!("test `{}`: `{name}`: {message}", test.name),
+                        ));
+                    }
+                }
+            }
+        }
         if test.input.is_some() == test.content.is_some() {
             return Err(invalid(
                 "tests",
@@ -278,4 +362,61 @@ fn check(spec: &RuleSpec, origin: &str, catalog: &Catalog) -> Result<(), RuleErr
         }
     }
     Ok(())
+}
+
+/// The type of a parameter value, as users read it: `None` for values a parameter
+/// cannot have (null, objects, mixed or nested lists).
+pub(crate) fn value_type(value: &serde_json::Value) -> Option<&'static str> {
+    use serde_json::Value as Json;
+    match value {
+        Json::Bool(_) => Some("a boolean"),
+        Json::Number(n) if n.is_i64() || n.is_u64() => Some("a whole number"),
+        Json::Number(_) => Some("a number"),
+        Json::String(_) => Some("a string"),
+        Json::Array(items) => {
+            let types: std::collections::BTreeSet<&str> = items
+                .iter()
+                .map(|item| match item {
+                    Json::Array(_) => None,
+                    other => value_type(other),
+                })
+                .collect::<Option<_>>()?;
+            match types.len() {
+                0 => Some("a list"),
+                1 => match types.first().copied() {
+                    Some("a boolean") => Some("a list of booleans"),
+                    Some("a whole number") => Some("a list of whole numbers"),
+                    Some("a number") => Some("a list of numbers"),
+                    _ => Some("a list of strings"),
+                },
+                _ => None,
+            }
+        }
+        Json::Null | Json::Object(_) => None,
+    }
+}
+
+/// Whether `value` may replace `default`: the same type; a whole number where a number
+/// is expected; any list of the default's element type (an empty default list takes
+/// any list).
+pub(crate) fn check_parameter(
+    default: &serde_json::Value,
+    value: &serde_json::Value,
+) -> Result<(), String> {
+    let (Some(wanted), Some(found)) = (value_type(default), value_type(value)) else {
+        return Err(format!(
+            "expected {}, found a value a parameter cannot have",
+            value_type(default).unwrap_or("a plain value")
+        ));
+    };
+    let ok = wanted == found
+        || (wanted == "a number" && found == "a whole number")
+        || (wanted == "a list of numbers" && found == "a list of whole numbers")
+        || (wanted.starts_with("a list") && found == "a list")
+        || (wanted == "a list" && found.starts_with("a list"));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("expected {wanted}, found {found} ({value})"))
+    }
 }

@@ -1,6 +1,6 @@
 //! A set of compiled rules, indexed by the resource kinds they apply to.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -24,6 +24,11 @@ pub struct Rule {
     /// For an account-scoped rule: the kinds gathered into `estate`.
     pub gathered: Vec<String>,
     pub(crate) program: cel::Program,
+    /// The value of every declared parameter: its default, or what
+    /// [`RuleSet::set_parameter`] set.
+    params: BTreeMap<String, serde_json::Value>,
+    /// `params` as the CEL value conditions read.
+    params_cel: cel::Value,
 }
 
 impl std::fmt::Debug for Rule {
@@ -39,6 +44,38 @@ impl Rule {
     /// The rule's ID.
     pub fn id(&self) -> &str {
         &self.spec.id
+    }
+
+    /// The value of each declared parameter used in evaluation: the default, or the
+    /// value [`RuleSet::set_parameter`] set. Empty for rules without parameters. A run
+    /// record keeps these, so that an assessment can say which threshold applied.
+    pub fn parameters(&self) -> &BTreeMap<String, serde_json::Value> {
+        &self.params
+    }
+
+    /// Parameters set to something other than their default.
+    pub fn changed_parameters(&self) -> BTreeMap<&str, &serde_json::Value> {
+        self.params
+            .iter()
+            .filter(|(name, value)| {
+                self.spec
+                    .parameters
+                    .get(*name)
+                    .is_none_or(|p| p.default != **value)
+            })
+            .map(|(name, value)| (name.as_str(), value))
+            .collect()
+    }
+
+    pub(crate) fn params_value(&self) -> cel::Value {
+        self.params_cel.clone()
+    }
+
+    fn set_params(&mut self, params: BTreeMap<String, serde_json::Value>) {
+        self.params_cel = crate::eval::to_cel(&serde_json::Value::Object(
+            params.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        ));
+        self.params = params;
     }
 }
 
@@ -150,13 +187,64 @@ impl RuleSet {
         for kind in &kinds {
             self.by_kind.entry(kind.clone()).or_default().push(index);
         }
-        self.rules.push(Rule {
+        let params = spec
+            .parameters
+            .iter()
+            .map(|(name, p)| (name.clone(), p.default.clone()))
+            .collect();
+        let mut rule = Rule {
             spec,
             origin,
             kinds,
             gathered,
             program,
-        });
+            params: BTreeMap::new(),
+            params_cel: cel::Value::Null,
+        };
+        rule.set_params(params);
+        self.rules.push(rule);
+        Ok(())
+    }
+
+    /// Sets a parameter of a rule (`[rules.AWS-CWL-RETENTION] min_days = 400` in
+    /// `testat.toml`). The rule must declare the parameter, and the value must have the
+    /// default's type (a whole number where a number is expected is fine). Rules added
+    /// later keep their defaults.
+    pub fn set_parameter(
+        &mut self,
+        rule_id: &str,
+        name: &str,
+        value: serde_json::Value,
+    ) -> Result<(), RuleError> {
+        let Some(rule) = self.rules.iter_mut().find(|r| r.spec.id == rule_id) else {
+            return Err(RuleError::Parameter {
+                rule: rule_id.to_owned(),
+                name: name.to_owned(),
+                message: "there is no rule with this ID (`testat rules list` shows them)".into(),
+            });
+        };
+        let Some(parameter) = rule.spec.parameters.get(name) else {
+            let declared: Vec<&str> = rule.spec.parameters.keys().map(String::as_str).collect();
+            return Err(RuleError::Parameter {
+                rule: rule_id.to_owned(),
+                name: name.to_owned(),
+                message: if declared.is_empty() {
+                    "the rule has no parameters".to_owned()
+                } else {
+                    format!("the rule's parameters are {}", declared.join(", "))
+                },
+            });
+        };
+        crate::rule::check_parameter(&parameter.default, &value).map_err(|message| {
+            RuleError::Parameter {
+                rule: rule_id.to_owned(),
+                name: name.to_owned(),
+                message,
+            }
+        })?;
+        let mut params = rule.params.clone();
+        params.insert(name.to_owned(), value);
+        rule.set_params(params);
         Ok(())
     }
 

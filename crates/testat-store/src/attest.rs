@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 use sqlx::AnyConnection;
-use testat_records::{Attestation, Exception, NewAttestation, StoredException};
+use testat_records::{Attestation, Exception, NewAttestation, Revocation, StoredException};
 
 use crate::decode;
 use crate::{Result, Stamp, Store, StoreError, audit, micros, next_id};
@@ -66,6 +66,27 @@ impl ExceptionRow {
             },
             added_by: self.added_by,
             added_at: decode::time(&record, "added_at", self.added_at)?,
+            revoked: None,
+        })
+    }
+}
+
+/// The revocation of an exception as stored, for audit payloads.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+struct RevocationRow {
+    exception_id: i64,
+    reason: String,
+    revoked_by: String,
+    revoked_at: i64,
+}
+
+impl RevocationRow {
+    fn typed(self) -> Result<Revocation> {
+        let record = format!("exception-revocation {}", self.exception_id);
+        Ok(Revocation {
+            reason: self.reason,
+            by: self.revoked_by,
+            at: decode::time(&record, "revoked_at", self.revoked_at)?,
         })
     }
 }
@@ -157,14 +178,81 @@ impl Store {
         Ok(id)
     }
 
-    /// Stored exceptions, oldest first.
+    /// Stored exceptions, oldest first, with their revocations.
     pub async fn exceptions(&self) -> Result<Vec<StoredException>> {
         let mut conn = self.pool().acquire().await.map_err(|e| self.err(&e))?;
+        let revocations: Vec<RevocationRow> = sqlx::query_as(
+            "SELECT exception_id, reason, revoked_by, revoked_at FROM exception_revocations",
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| self.err(&e))?;
+        let mut revoked = std::collections::HashMap::new();
+        for r in revocations {
+            revoked.insert(r.exception_id, r.typed()?);
+        }
         select_exceptions(self, &mut conn, None)
             .await?
             .into_iter()
-            .map(ExceptionRow::typed)
+            .map(|row| {
+                let mut x = row.typed()?;
+                x.revoked = revoked.remove(&x.id);
+                Ok(x)
+            })
             .collect()
+    }
+
+    /// Revokes stored exception `id` before its expiry, for `reason`. The exception
+    /// stays on record; from now on it excepts nothing.
+    pub async fn revoke_exception(&self, id: i64, reason: &str, stamp: &Stamp) -> Result<()> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(StoreError::Incomplete {
+                record: "a revocation",
+                needs: "a reason",
+            });
+        }
+        let mut tx = self.begin_write().await?;
+        let exists = select_exceptions(self, &mut tx, Some(id)).await?;
+        if exists.is_empty() {
+            return Err(StoreError::Missing {
+                kind: "exception",
+                id,
+            });
+        }
+        let already: Option<(i64,)> = sqlx::query_as(
+            "SELECT exception_id FROM exception_revocations WHERE exception_id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(|e| self.err(&e))?;
+        if already.is_some() {
+            return Err(StoreError::Taken {
+                kind: "revocation of exception",
+                name: id.to_string(),
+            });
+        }
+        sqlx::query(
+            "INSERT INTO exception_revocations (exception_id, reason, revoked_by, revoked_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(reason)
+        .bind(stamp.actor.as_str())
+        .bind(micros(stamp.at))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| self.err(&e))?;
+        let payload = revocation_payload(self, &mut tx, id).await?;
+        audit::append_and_commit(
+            self,
+            tx,
+            stamp,
+            "exception.revoke",
+            &format!("exception-revocation {id}"),
+            payload,
+        )
+        .await
     }
 }
 
@@ -232,4 +320,23 @@ pub(crate) async fn exception_payload(
     serde_json::to_string(&x)
         .map(Some)
         .map_err(|e| StoreError::encode(format!("exception {id}"), &e))
+}
+
+pub(crate) async fn revocation_payload(
+    store: &Store,
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<String>> {
+    let row: Option<RevocationRow> = sqlx::query_as(
+        "SELECT exception_id, reason, revoked_by, revoked_at FROM exception_revocations WHERE exception_id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(|e| store.err(&e))?;
+    row.map(|r| {
+        serde_json::to_string(&r)
+            .map_err(|e| StoreError::encode(format!("exception-revocation {id}"), &e))
+    })
+    .transpose()
 }

@@ -148,6 +148,27 @@ pub(crate) async fn append(
 }
 
 impl Store {
+    /// The head of the audit chain: the last event's sequence number and hash (0 and
+    /// the genesis hash for an empty log). Every change moves it, so it keys caches
+    /// that several server instances share a database for.
+    pub async fn audit_head(&self) -> Result<(i64, String)> {
+        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(self.pool())
+            .await
+            .map_err(|e| self.err(&e))
+    }
+
+    /// The event with sequence number `seq`, if there is one.
+    pub async fn audit_event(&self, seq: i64) -> Result<Option<AuditEvent>> {
+        sqlx::query_as(
+            "SELECT seq, at, actor, action, object, payload, payload_sha256, prev_hash, hash FROM audit_events WHERE seq = $1",
+        )
+        .bind(seq)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(|e| self.err(&e))
+    }
+
     /// The audit events with `from <= at < to` (all when `None`), in order.
     pub async fn audit_events(
         &self,

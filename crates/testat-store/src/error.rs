@@ -91,6 +91,22 @@ pub enum StoreError {
         id: i64,
     },
 
+    /// A name that must be unique is taken.
+    #[error("{kind} `{name}` already exists")]
+    Taken {
+        /// What kind of record (`user`).
+        kind: &'static str,
+        /// The name.
+        name: String,
+    },
+
+    /// Something the caller saw has changed since (a newer NDA version).
+    #[error("the {what} has changed since it was shown; reload and try again")]
+    Stale {
+        /// What changed.
+        what: &'static str,
+    },
+
     /// A record just written could not be read back inside its transaction.
     #[error("{object}, just written, could not be read back; the change was rolled back")]
     Unreadable {
@@ -148,7 +164,7 @@ pub enum StoreError {
 
     /// The store has no signing key (it was not made by `init` in this folder).
     #[error(
-        "{url} has no signing key: bundles are signed with the key in the .testat/keys folder of the store that made them"
+        "{url} has no signing key: bundles and anchors are signed with the key in the .testat/keys folder of the store that made them"
     )]
     NoSigningKey {
         /// The database, password redacted.

@@ -231,6 +231,41 @@ impl Store {
             })
     }
 
+    /// Copies `src` into the evidence folder by its SHA-256, durably, noting it as
+    /// pending first. Returns the SHA-256 and the size.
+    async fn place_on_disk(&self, src: &Path, stamp: &Stamp) -> Result<(String, u64)> {
+        let dir = self.evidence_dir()?.to_owned();
+        let (tmp, sha, size) = copy_to_temp(src, &dir, self.max_evidence_size)?;
+        // Note the blob as pending first: a blob left by an interrupted add is then
+        // known as such, not mistaken for a file placed by hand.
+        let placed = async {
+            let mut tx = self.begin_write().await?;
+            sqlx::query("INSERT INTO pending_blobs (sha256, started_at) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING")
+                .bind(sha.as_str())
+                .bind(micros(stamp.at))
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.err(&e))?;
+            self.commit(tx).await?;
+            let dest = blob_path(&dir, &sha);
+            if dest.is_file() {
+                let _ = std::fs::remove_file(&tmp);
+            } else {
+                let parent = dest.parent().unwrap_or(&dir).to_owned();
+                std::fs::create_dir_all(&parent).map_err(|e| StoreError::io(&parent, e))?;
+                std::fs::rename(&tmp, &dest).map_err(|e| StoreError::io(&dest, e))?;
+                sync_dir(&parent);
+            }
+            Ok::<(), StoreError>(())
+        }
+        .await;
+        if let Err(e) = placed {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+        Ok((sha, size))
+    }
+
     /// Adds evidence: stores the file (if any) durably first, then its record, the
     /// criteria and an audit event in one transaction. Returns the evidence ID.
     pub async fn add_evidence(&self, new: &NewEvidence, stamp: &Stamp) -> Result<i64> {
@@ -252,42 +287,28 @@ impl Store {
             }
         };
         let mut blob: Option<(String, i64, String)> = None;
+        let mut in_db: Option<Vec<Vec<u8>>> = None;
         if let Some(src) = &new.file {
-            let dir = self.evidence_dir()?.to_owned();
-            let (tmp, sha, size) = copy_to_temp(src, &dir, self.max_evidence_size)?;
-            // Note the blob as pending first: a blob left by an interrupted add is
-            // then known as such, not mistaken for a file placed by hand.
-            let placed = async {
-                let mut tx = self.begin_write().await?;
-                sqlx::query("INSERT INTO pending_blobs (sha256, started_at) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING")
-                    .bind(sha.as_str())
-                    .bind(micros(stamp.at))
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| self.err(&e))?;
-                self.commit(tx).await?;
-                let dest = blob_path(&dir, &sha);
-                if dest.is_file() {
-                    let _ = std::fs::remove_file(&tmp);
-                } else {
-                    let parent = dest.parent().unwrap_or(&dir).to_owned();
-                    std::fs::create_dir_all(&parent).map_err(|e| StoreError::io(&parent, e))?;
-                    std::fs::rename(&tmp, &dest).map_err(|e| StoreError::io(&dest, e))?;
-                    sync_dir(&parent);
-                }
-                Ok::<(), StoreError>(())
-            }
-            .await;
-            if let Err(e) = placed {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(e);
-            }
             let name = sanitise_name(&src.to_string_lossy());
-            blob = Some((sha, i64::try_from(size).unwrap_or(i64::MAX), name));
+            if self.files_in_db {
+                let (chunks, sha, size) = read_file_chunks(src, self.max_evidence_size)?;
+                blob = Some((sha, i64::try_from(size).unwrap_or(i64::MAX), name));
+                in_db = Some(chunks);
+            } else {
+                let sha_size = self.place_on_disk(src, stamp).await?;
+                blob = Some((
+                    sha_size.0,
+                    i64::try_from(sha_size.1).unwrap_or(i64::MAX),
+                    name,
+                ));
+            }
         }
 
         let mut tx = self.begin_write().await?;
         let id = next_id(self, &mut tx, "evidence", "id").await?;
+        if let (Some((sha, _, _)), Some(chunks)) = (&blob, &in_db) {
+            crate::blobs::put(self, &mut tx, sha, chunks).await?;
+        }
         if let Some((sha, size, _)) = &blob {
             sqlx::query("INSERT INTO blobs (sha256, size, stored_at) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING")
                 .bind(sha.as_str())
@@ -379,9 +400,8 @@ impl Store {
                 kind: evidence.kind,
             });
         };
-        let src = blob_path(self.evidence_dir()?, sha);
+        let content = self.file_content(sha).await?;
         let dest = to_dir.join(sanitise_name(name));
-        let mut input = File::open(&src).map_err(|e| StoreError::io(&src, e))?;
         let mut output = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -393,29 +413,11 @@ impl Store {
                     StoreError::io(&dest, e)
                 }
             })?;
-        let mut hasher = Sha256::new();
-        let mut buf = vec![0u8; 256 * 1024];
-        loop {
-            let n = input.read(&mut buf).map_err(|e| StoreError::io(&src, e))?;
-            if n == 0 {
-                break;
-            }
-            let chunk = buf.get(..n).unwrap_or_default();
-            hasher.update(chunk);
-            output
-                .write_all(chunk)
-                .map_err(|e| StoreError::io(&dest, e))?;
-        }
-        output.sync_all().map_err(|e| StoreError::io(&dest, e))?;
-        if hex::encode(hasher.finalize()) != *sha {
+        let written = output.write_all(&content).and_then(|()| output.sync_all());
+        if let Err(e) = written {
             drop(output);
             let _ = std::fs::remove_file(&dest);
-            return Err(StoreError::Evidence {
-                path: src,
-                problem: EvidenceProblem::Altered {
-                    sha256: sha.clone(),
-                },
-            });
+            return Err(StoreError::io(&dest, e));
         }
         Ok(dest)
     }
@@ -465,6 +467,33 @@ pub(crate) async fn select_evidence(
         }
     }
     Ok(out)
+}
+
+/// Reads a file for the database: chunks, SHA-256 and size, within the size limit.
+fn read_file_chunks(src: &Path, max: u64) -> Result<crate::blobs::Chunked> {
+    let meta = std::fs::metadata(src).map_err(|e| StoreError::io(src, e))?;
+    if !meta.is_file() {
+        return Err(StoreError::Evidence {
+            path: src.to_owned(),
+            problem: EvidenceProblem::NotAFile,
+        });
+    }
+    if meta.len() > max {
+        return Err(StoreError::Evidence {
+            path: src.to_owned(),
+            problem: EvidenceProblem::TooLarge {
+                size: meta.len(),
+                max,
+            },
+        });
+    }
+    let mut file = File::open(src).map_err(|e| StoreError::io(src, e))?;
+    crate::blobs::read_chunks(&mut file, max)
+        .map_err(|e| StoreError::io(src, e))?
+        .ok_or_else(|| StoreError::Evidence {
+            path: src.to_owned(),
+            problem: EvidenceProblem::GrewTooLarge { max },
+        })
 }
 
 /// The canonical JSON of evidence `id`, or `None` when it does not exist.

@@ -7,8 +7,10 @@
 //! audit event, all in one transaction. The API is async; the caller supplies the
 //! actor and the time ([`Stamp`]), so tests control the clock.
 
+mod anchor;
 mod attest;
 mod audit;
+mod blobs;
 mod bundle;
 mod decode;
 mod error;
@@ -18,6 +20,8 @@ mod keys;
 mod layout;
 mod runs;
 mod schema;
+mod team;
+mod trust;
 mod verify;
 
 use std::time::Duration;
@@ -26,26 +30,31 @@ use chrono::{DateTime, Utc};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
+pub use anchor::{ANCHOR_FORMAT, Anchor, AnchorCheck, anchor_message};
 pub use audit::AuditEvent;
 pub use bundle::{
     BUNDLE_FORMAT, BundlePeriod, BundleReport, BundledRun, ExportSummary, MANIFEST, Manifest,
     ManifestAudit, ManifestFile, SIGNATURE, parse_public_key, verify_bundle,
 };
+/// The public half of a store's key (re-exported, so callers need not name the crate).
+pub use ed25519_dalek::VerifyingKey;
 pub use error::{EvidenceProblem, StoreError};
 pub use evidence::{NewEvidence, sanitise_name};
-pub use keys::{KeyPair, load_public_key};
+pub use keys::{KeyPair, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, load_public_key};
 pub use layout::{
     CONFIG_FILE, DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_MAX_EVIDENCE_SIZE, Initialised, Location,
     STORE_DIR, init, redact_url,
 };
 pub use runs::{
     CriterionCounts, CriterionFailure, FindingChange, NewRun, Run, RunFinding, RunInput,
-    StoredFinding,
+    RunSettings, StoredFinding,
 };
 pub use schema::SCHEMA_VERSION;
+pub use team::{ApiToken, Session, User};
 pub use testat_records::{
     AttestStatus, Attestation, Evidence, EvidenceKind, Exception, NewAttestation, StoredException,
 };
+pub use trust::{AccessRequest, NewAccessRequest, TrustDocument, TrustSnapshot};
 pub use verify::{Problem, VerifyReport};
 
 /// Result of store operations.
@@ -67,6 +76,7 @@ pub struct Store {
     url: String,
     busy_timeout_ms: u64,
     evidence_dir: Option<std::path::PathBuf>,
+    files_in_db: bool,
     max_evidence_size: u64,
 }
 
@@ -118,6 +128,9 @@ impl Store {
             url,
             busy_timeout_ms: timeout,
             evidence_dir: location.evidence_dir.clone(),
+            // A shared database keeps the files too, so every server instance and every
+            // user sees them; a SQLite store keeps them in its evidence folder.
+            files_in_db: !sqlite,
             max_evidence_size: location.max_evidence_size,
         };
         schema::migrate(&store, version).await?;

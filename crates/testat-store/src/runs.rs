@@ -5,17 +5,20 @@
 //! an outcome differs from the previous run of the same scope (including findings that
 //! appear or disappear). The state at any run is the last change at or before it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
 use crate::decode;
-use crate::{Result, Stamp, Store, StoreError, audit, micros, next_id, sha256_hex};
+use crate::{Result, Store, StoreError, micros, sha256_hex};
+
+mod record;
 
 /// One input file of a run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+#[serde(deny_unknown_fields)]
 pub struct RunInput {
     /// The path as given.
     pub path: String,
@@ -28,7 +31,8 @@ pub struct RunInput {
 }
 
 /// One finding of a run, as the store needs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RunFinding {
     /// The rule ID.
     pub rule: String,
@@ -40,8 +44,28 @@ pub struct RunFinding {
     pub criteria: Vec<String>,
 }
 
-/// A run to record.
-#[derive(Debug, Clone)]
+/// The settings a run was made with that change its outcomes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunSettings {
+    /// Per rule, the parameters set to something other than their default.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub parameters: BTreeMap<String, BTreeMap<String, serde_json::Value>>,
+    /// Providers whose inputs were declared the account baseline.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub account_baseline: Vec<String>,
+}
+
+impl RunSettings {
+    /// Whether nothing differs from the defaults.
+    pub fn is_default(&self) -> bool {
+        self.parameters.is_empty() && self.account_baseline.is_empty()
+    }
+}
+
+/// A run to record (also the body of an upload to the team server).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NewRun {
     /// Which estate the run scanned; findings are compared with the previous run of
     /// the same scope (`default` unless the user names one).
@@ -64,6 +88,9 @@ pub struct NewRun {
     pub inputs: Vec<RunInput>,
     /// Every finding.
     pub findings: Vec<RunFinding>,
+    /// Settings that changed outcomes.
+    #[serde(default, skip_serializing_if = "RunSettings::is_default")]
+    pub settings: RunSettings,
 }
 
 /// A recorded run.
@@ -101,6 +128,9 @@ pub struct Run {
     pub other: i64,
     /// Findings whose outcome changed since the previous run of the scope.
     pub changed: i64,
+    /// Settings that changed outcomes.
+    #[serde(skip_serializing_if = "RunSettings::is_default")]
+    pub settings: RunSettings,
 }
 
 /// A run as stored: the columns as they are, for audit payloads.
@@ -121,6 +151,14 @@ pub(crate) struct RunRow {
     excepted: i64,
     other: i64,
     changed: i64,
+    /// `{}` for runs without settings, and then left out of the audit payload, so
+    /// that runs recorded before schema 5 verify unchanged.
+    #[serde(skip_serializing_if = "no_settings")]
+    settings: String,
+}
+
+fn no_settings(text: &str) -> bool {
+    text == "{}"
 }
 
 impl RunRow {
@@ -142,6 +180,12 @@ impl RunRow {
             excepted: self.excepted,
             other: self.other,
             changed: self.changed,
+            settings: serde_json::from_str(&self.settings).map_err(|_| StoreError::Corrupt {
+                record: record.clone(),
+                field: "settings",
+                value: self.settings.clone(),
+                expected: "run settings (JSON)",
+            })?,
         })
     }
 }
@@ -213,274 +257,7 @@ struct RunPayload {
     changes_sha256: String,
 }
 
-fn rank(outcome: &str) -> u8 {
-    match outcome {
-        "fail" => 4,
-        "error" => 3,
-        "unknown" => 2,
-        "excepted" => 1,
-        _ => 0,
-    }
-}
-
-/// A value for a batched insert.
-enum Val {
-    I(i64),
-    S(String),
-    N(Option<String>),
-}
-
-/// Inserts `rows` into `head` (`INSERT INTO t (a, b)`) in batches.
-async fn insert_rows(
-    store: &Store,
-    conn: &mut AnyConnection,
-    head: &str,
-    width: usize,
-    rows: Vec<Vec<Val>>,
-) -> Result<()> {
-    const BATCH: usize = 400;
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<Vec<Val>> = rows.by_ref().take(BATCH).collect();
-        let mut sql = String::with_capacity(head.len() + chunk.len() * width * 6);
-        sql.push_str(head);
-        sql.push_str(" VALUES ");
-        let mut n = 0;
-        for (i, _) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push('(');
-            for j in 0..width {
-                if j > 0 {
-                    sql.push(',');
-                }
-                n += 1;
-                sql.push('$');
-                sql.push_str(&n.to_string());
-            }
-            sql.push(')');
-        }
-        let mut query = sqlx::query(&sql);
-        for value in chunk.into_iter().flatten() {
-            query = match value {
-                Val::I(i) => query.bind(i),
-                Val::S(s) => query.bind(s),
-                Val::N(s) => query.bind(s),
-            };
-        }
-        query.execute(&mut *conn).await.map_err(|e| store.err(&e))?;
-    }
-    Ok(())
-}
-
 impl Store {
-    /// Records a run, its inputs, criterion summaries and finding changes, and an
-    /// audit event, in one transaction. Returns the run's ID.
-    pub async fn record_run(&self, run: &NewRun, stamp: &Stamp) -> Result<i64> {
-        // One outcome per (rule, address): the worst, when an address appears twice.
-        let mut findings: HashMap<(&str, &str), &RunFinding> = HashMap::new();
-        for f in &run.findings {
-            findings
-                .entry((f.rule.as_str(), f.address.as_str()))
-                .and_modify(|old| {
-                    if rank(&f.outcome) > rank(&old.outcome) {
-                        *old = f;
-                    }
-                })
-                .or_insert(f);
-        }
-        let mut criteria: BTreeMap<&str, CriterionCounts> = BTreeMap::new();
-        let (mut passed, mut failed, mut excepted, mut other) = (0, 0, 0, 0);
-        for f in findings.values() {
-            let slot = match f.outcome.as_str() {
-                "pass" => 0,
-                "fail" => 1,
-                "excepted" => 2,
-                _ => 3,
-            };
-            *[&mut passed, &mut failed, &mut excepted, &mut other][slot] += 1;
-            for c in &f.criteria {
-                let counts = criteria.entry(c.as_str()).or_default();
-                *[
-                    &mut counts.passed,
-                    &mut counts.failed,
-                    &mut counts.excepted,
-                    &mut counts.other,
-                ][slot] += 1;
-            }
-        }
-
-        let mut tx = self.begin_write().await?;
-        let id = next_id(self, &mut tx, "runs", "id").await?;
-        let current: Vec<(String, String, String)> =
-            sqlx::query_as("SELECT rule, address, outcome FROM current_findings WHERE scope = $1")
-                .bind(run.scope.as_str())
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(|e| self.err(&e))?;
-        let mut before: HashMap<(String, String), String> = current
-            .into_iter()
-            .map(|(rule, address, outcome)| ((rule, address), outcome))
-            .collect();
-        let mut changes: Vec<Vec<Val>> = Vec::new();
-        let mut inserts: Vec<Vec<Val>> = Vec::new();
-        let mut updates: Vec<(&str, &str, &str)> = Vec::new();
-        let mut deletes: Vec<(String, String)> = Vec::new();
-        let mut keys: Vec<_> = findings.keys().copied().collect();
-        keys.sort_unstable();
-        for key in keys {
-            let Some(f) = findings.get(&key) else {
-                continue;
-            };
-            let old = before.remove(&(key.0.to_owned(), key.1.to_owned()));
-            if old.as_deref() == Some(f.outcome.as_str()) {
-                continue;
-            }
-            changes.push(vec![
-                Val::I(id),
-                Val::S(f.rule.clone()),
-                Val::S(f.address.clone()),
-                Val::N(old.clone()),
-                Val::N(Some(f.outcome.clone())),
-            ]);
-            if old.is_some() {
-                updates.push((&f.rule, &f.address, &f.outcome));
-            } else {
-                inserts.push(vec![
-                    Val::S(run.scope.clone()),
-                    Val::S(f.rule.clone()),
-                    Val::S(f.address.clone()),
-                    Val::S(f.outcome.clone()),
-                    Val::I(id),
-                ]);
-            }
-        }
-        let mut gone: Vec<_> = before.into_iter().collect();
-        gone.sort_unstable();
-        for ((rule, address), outcome) in gone {
-            changes.push(vec![
-                Val::I(id),
-                Val::S(rule.clone()),
-                Val::S(address.clone()),
-                Val::N(Some(outcome)),
-                Val::N(None),
-            ]);
-            deletes.push((rule, address));
-        }
-        let changed = i64::try_from(changes.len()).unwrap_or(i64::MAX);
-
-        sqlx::query(
-            "INSERT INTO runs (id, scope, started_at, finished_at, actor, tool_version, catalog_version, ruleset_sha256, rule_count, resource_count, passed, failed, excepted, other, changed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-        )
-        .bind(id)
-        .bind(run.scope.as_str())
-        .bind(micros(run.started_at))
-        .bind(micros(run.finished_at))
-        .bind(stamp.actor.as_str())
-        .bind(run.tool_version.as_str())
-        .bind(run.catalog_version.as_str())
-        .bind(run.ruleset_sha256.as_str())
-        .bind(run.rule_count)
-        .bind(run.resource_count)
-        .bind(passed)
-        .bind(failed)
-        .bind(excepted)
-        .bind(other)
-        .bind(changed)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| self.err(&e))?;
-
-        let mut inputs: BTreeMap<&str, &RunInput> = BTreeMap::new();
-        for input in &run.inputs {
-            inputs.insert(input.path.as_str(), input);
-        }
-        let input_rows = inputs
-            .values()
-            .map(|i| {
-                vec![
-                    Val::I(id),
-                    Val::S(i.path.clone()),
-                    Val::S(i.kind.clone()),
-                    Val::S(i.sha256.clone()),
-                    Val::I(i.size),
-                ]
-            })
-            .collect();
-        insert_rows(
-            self,
-            &mut tx,
-            "INSERT INTO run_inputs (run_id, path, kind, sha256, size)",
-            5,
-            input_rows,
-        )
-        .await?;
-        let criteria_rows = criteria
-            .iter()
-            .map(|(name, c)| {
-                vec![
-                    Val::I(id),
-                    Val::S((*name).to_owned()),
-                    Val::I(c.passed),
-                    Val::I(c.failed),
-                    Val::I(c.excepted),
-                    Val::I(c.other),
-                ]
-            })
-            .collect();
-        insert_rows(
-            self,
-            &mut tx,
-            "INSERT INTO run_criteria (run_id, criterion, passed, failed, excepted, other)",
-            6,
-            criteria_rows,
-        )
-        .await?;
-        insert_rows(
-            self,
-            &mut tx,
-            "INSERT INTO finding_changes (run_id, rule, address, old_outcome, new_outcome)",
-            5,
-            changes,
-        )
-        .await?;
-        insert_rows(
-            self,
-            &mut tx,
-            "INSERT INTO current_findings (scope, rule, address, outcome, since_run)",
-            5,
-            inserts,
-        )
-        .await?;
-        for (rule, address, outcome) in updates {
-            sqlx::query("UPDATE current_findings SET outcome = $1, since_run = $2 WHERE scope = $3 AND rule = $4 AND address = $5")
-                .bind(outcome)
-                .bind(id)
-                .bind(run.scope.as_str())
-                .bind(rule)
-                .bind(address)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| self.err(&e))?;
-        }
-        for (rule, address) in deletes {
-            sqlx::query(
-                "DELETE FROM current_findings WHERE scope = $1 AND rule = $2 AND address = $3",
-            )
-            .bind(run.scope.as_str())
-            .bind(rule)
-            .bind(address)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| self.err(&e))?;
-        }
-        let payload = run_payload(self, &mut tx, id).await?;
-        audit::append_and_commit(self, tx, stamp, "run.record", &format!("run {id}"), payload)
-            .await?;
-        Ok(id)
-    }
-
     /// Every run, oldest first.
     pub async fn runs(&self) -> Result<Vec<Run>> {
         let mut conn = self.pool().acquire().await.map_err(|e| self.err(&e))?;
@@ -605,7 +382,7 @@ async fn select_runs(
     id: Option<i64>,
 ) -> Result<Vec<RunRow>> {
     let sql = format!(
-        "SELECT id, scope, started_at, finished_at, actor, tool_version, catalog_version, ruleset_sha256, rule_count, resource_count, passed, failed, excepted, other, changed FROM runs {tail}"
+        "SELECT id, scope, started_at, finished_at, actor, tool_version, catalog_version, ruleset_sha256, rule_count, resource_count, passed, failed, excepted, other, changed, settings FROM runs {tail}"
     );
     let mut query = sqlx::query_as(&sql);
     if let Some(id) = id {

@@ -13,10 +13,21 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "inquiries",
         include_str!("../migrations/0003_inquiries.sql"),
     ),
+    (4, "team", include_str!("../migrations/0004_team.sql")),
+    (
+        5,
+        "run settings",
+        include_str!("../migrations/0005_run_settings.sql"),
+    ),
+    (
+        6,
+        "finding_buckets",
+        include_str!("../migrations/0006_finding_buckets.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 6;
 
 const CREATE_VERSION_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_version (
     version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL, tool_version TEXT NOT NULL)";

@@ -11,7 +11,7 @@ use sqlx::Row;
 
 use crate::audit::GENESIS;
 use crate::evidence::blob_path;
-use crate::{Result, Store, StoreError, attest, evidence, runs, sha256_hex};
+use crate::{Result, Store, StoreError, attest, evidence, runs, sha256_hex, team, trust};
 
 /// One thing that failed verification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -138,13 +138,24 @@ impl Store {
             recorded.insert(e.object.as_str(), (e.seq, e.payload.as_str()));
         }
         let mut conn = self.pool().acquire().await.map_err(|e| self.err(&e))?;
-        for (kind, table) in [
-            ("run", "runs"),
-            ("evidence", "evidence"),
-            ("attestation", "attestations"),
-            ("exception", "exceptions"),
+        for (kind, table, key) in [
+            ("run", "runs", "id"),
+            ("evidence", "evidence", "id"),
+            ("attestation", "attestations", "id"),
+            ("exception", "exceptions", "id"),
+            (
+                "exception-revocation",
+                "exception_revocations",
+                "exception_id",
+            ),
+            ("user", "users", "id"),
+            ("token", "api_tokens", "id"),
+            ("trust-snapshot", "trust_snapshots", "id"),
+            ("trust-document", "trust_documents", "id"),
+            ("nda", "nda_versions", "version"),
+            ("access-request", "access_requests", "id"),
         ] {
-            let rows = sqlx::query(&format!("SELECT id FROM {table} ORDER BY id"))
+            let rows = sqlx::query(&format!("SELECT {key} AS id FROM {table} ORDER BY {key}"))
                 .fetch_all(&mut *conn)
                 .await
                 .map_err(|e| self.err(&e))?;
@@ -159,7 +170,16 @@ impl Store {
                     "run" => runs::run_payload(self, &mut conn, id).await?,
                     "evidence" => evidence::evidence_payload(self, &mut conn, id).await?,
                     "attestation" => attest::attestation_payload(self, &mut conn, id).await?,
-                    _ => attest::exception_payload(self, &mut conn, id).await?,
+                    "exception" => attest::exception_payload(self, &mut conn, id).await?,
+                    "exception-revocation" => {
+                        attest::revocation_payload(self, &mut conn, id).await?
+                    }
+                    "user" => team::user_payload(self, &mut conn, id).await?,
+                    "token" => team::token_payload(self, &mut conn, id).await?,
+                    "trust-snapshot" => trust::snapshot_payload(self, &mut conn, id).await?,
+                    "trust-document" => trust::document_payload(self, &mut conn, id).await?,
+                    "nda" => trust::nda_payload(self, &mut conn, id).await?,
+                    _ => trust::request_payload(self, &mut conn, id).await?,
                 }
                 .unwrap_or_default();
                 report.objects += 1;
@@ -260,19 +280,61 @@ impl Store {
             let sha: String = r.try_get("sha256").map_err(|e| self.err(&e))?;
             pending.insert(sha);
         }
+        // Files kept in the database (a shared store's evidence, published documents).
+        let in_db = sqlx::query("SELECT DISTINCT sha256 FROM blob_chunks")
+            .fetch_all(self.pool())
+            .await
+            .map_err(|e| self.err(&e))?;
+        let mut db_files = BTreeSet::new();
+        for r in &in_db {
+            let sha: String = r.try_get("sha256").map_err(|e| self.err(&e))?;
+            db_files.insert(sha);
+        }
+        let documents = sqlx::query("SELECT DISTINCT sha256 FROM trust_documents")
+            .fetch_all(self.pool())
+            .await
+            .map_err(|e| self.err(&e))?;
+        let mut documents_referenced = BTreeSet::new();
+        for r in &documents {
+            let sha: String = r.try_get("sha256").map_err(|e| self.err(&e))?;
+            documents_referenced.insert(sha);
+        }
+        let mut conn = self.pool().acquire().await.map_err(|e| self.err(&e))?;
+        for sha in &db_files {
+            let place = format!("database file {sha}");
+            match crate::blobs::get(self, &mut conn, sha).await {
+                Ok(_) => report.files += 1,
+                Err(StoreError::Evidence { .. }) => {
+                    report.files += 1;
+                    report.problem(&place, "altered: its content does not hash to its name");
+                }
+                Err(e) => return Err(e),
+            }
+            if !referenced.contains(sha) && !documents_referenced.contains(sha) {
+                report.problem(place, "added: no evidence or document refers to it");
+            }
+        }
+        drop(conn);
+        for sha in documents_referenced.difference(&db_files) {
+            report.problem(
+                format!("document file {sha}"),
+                "removed: the file is missing from the database",
+            );
+        }
+        let on_disk: BTreeSet<String> = referenced.difference(&db_files).cloned().collect();
         let Some(dir) = self.evidence_dir.as_deref() else {
-            if !referenced.is_empty() {
+            if !on_disk.is_empty() {
                 report.problem(
                     "evidence files",
                     format!(
-                        "{} files not checked: no evidence folder (run in the directory with .testat/)",
-                        referenced.len()
+                        "{} files not checked: not in the database, and this store has no evidence folder here",
+                        on_disk.len()
                     ),
                 );
             }
             return Ok(());
         };
-        for sha in &referenced {
+        for sha in &on_disk {
             let path = blob_path(dir, sha);
             let place = format!("evidence file {}", path.display());
             match file_sha256(&path) {

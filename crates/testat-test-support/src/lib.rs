@@ -9,8 +9,9 @@
 //!
 //! Whatever is missing is a loud skip outside CI and a failure in CI (`CI=true`):
 //! `validators/validate.py` exits with 3 when a consumer is not installed, like a
-//! missing `TESTAT_VALIDATOR_PYTHON`; [`tool_available`] and [`postgres_admin_url`]
-//! follow the same rule.
+//! missing `TESTAT_VALIDATOR_PYTHON` (or, for OSCAL documents, a missing
+//! `TESTAT_VALIDATOR_PYTHON_TRESTLE3`, a venv with `compliance-trestle<4`);
+//! [`tool_available`] and [`postgres_admin_url`] follow the same rule.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -88,10 +89,30 @@ fn skip(kind: &str, file: &Path, why: &str) {
     ));
 }
 
-/// Runs the validator; `None` when it cannot run here (skipped loudly, or failing in CI).
-fn run(kind: &str, file: &Path) -> Option<Output> {
-    let Some(python) = std::env::var_os("TESTAT_VALIDATOR_PYTHON") else {
-        skip(kind, file, "TESTAT_VALIDATOR_PYTHON is not set");
+/// The variable naming the Python of the venv with `validators/requirements.txt`.
+pub const VALIDATOR_PYTHON: &str = "TESTAT_VALIDATOR_PYTHON";
+
+/// The variable naming the Python of a second venv with compliance-trestle 3.x
+/// (`validators/requirements-trestle3.txt`), which reads every OSCAL document too: 3.x
+/// is still in use and refuses some values that 5.x accepts, such as a prop namespace
+/// that is not a URL.
+pub const VALIDATOR_PYTHON_TRESTLE3: &str = "TESTAT_VALIDATOR_PYTHON_TRESTLE3";
+
+/// The variables naming the Pythons that validate `kind`: both for OSCAL documents,
+/// the first alone for everything else.
+fn pythons(kind: &str) -> &'static [&'static str] {
+    if kind.starts_with("oscal-") {
+        &[VALIDATOR_PYTHON, VALIDATOR_PYTHON_TRESTLE3]
+    } else {
+        &[VALIDATOR_PYTHON]
+    }
+}
+
+/// Runs the validator with the Python named by `variable`; `None` when it cannot run
+/// here (skipped loudly, or failing in CI).
+fn run(variable: &str, kind: &str, file: &Path) -> Option<Output> {
+    let Some(python) = std::env::var_os(variable) else {
+        skip(kind, file, &format!("{variable} is not set"));
         return None;
     };
     let output = Command::new(python)
@@ -107,40 +128,55 @@ fn run(kind: &str, file: &Path) -> Option<Output> {
     Some(output)
 }
 
-/// Validates `file` with a real consumer of its format and returns what it said.
-pub fn validate(kind: &str, file: &Path) -> String {
-    let Some(output) = run(kind, file) else {
-        return String::new();
-    };
-    let said = format!(
+fn said(output: &Output) -> String {
+    format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(
-        output.status.success(),
-        "{kind} validator rejected {}:\n{said}",
-        file.display()
-    );
-    eprintln!("{kind} validator: {said}");
-    said
+    )
+}
+
+/// Validates `file` with a real consumer of its format and returns what it said (for
+/// OSCAL, what each compliance-trestle said, one after the other).
+pub fn validate(kind: &str, file: &Path) -> String {
+    let mut all = String::new();
+    for variable in pythons(kind) {
+        let Some(output) = run(variable, kind, file) else {
+            continue;
+        };
+        let said = said(&output);
+        assert!(
+            output.status.success(),
+            "{kind} validator ({variable}) rejected {}:\n{said}",
+            file.display()
+        );
+        eprintln!("{kind} validator ({variable}): {said}");
+        all.push_str(&said);
+    }
+    all
 }
 
 /// Checks that the consumer rejects `file` (a deliberately broken one), so that a
 /// validator that accepts everything cannot pass the tests. Returns what it said.
+///
+/// Only the consumer of `TESTAT_VALIDATOR_PYTHON` is asked: an older consumer may
+/// rightly accept what the current one refuses (compliance-trestle 3.x does not
+/// enforce every minimum count of OSCAL 1.1.2). [`validate_rejects_with`] asks another.
 pub fn validate_rejects(kind: &str, file: &Path) -> String {
-    let Some(output) = run(kind, file) else {
+    validate_rejects_with(VALIDATOR_PYTHON, kind, file)
+}
+
+/// Checks that the consumer in the venv named by `variable` (such as
+/// [`VALIDATOR_PYTHON_TRESTLE3`]) rejects `file`. Returns what it said.
+pub fn validate_rejects_with(variable: &str, kind: &str, file: &Path) -> String {
+    let Some(output) = run(variable, kind, file) else {
         return String::new();
     };
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let said = said(&output);
     assert_eq!(
         output.status.code(),
         Some(1),
-        "{kind} validator should have rejected {}:\n{said}",
+        "{kind} validator ({variable}) should have rejected {}:\n{said}",
         file.display()
     );
     said

@@ -58,6 +58,10 @@ impl Context {
 /// What the command line says about the settings.
 fn overrides(cli: &Cli) -> Overrides {
     let global = &cli.global;
+    let (server, token) = match &cli.command {
+        Command::Scan(args) => (args.server.clone(), args.token.clone()),
+        _ => (None, None),
+    };
     let scan = match &cli.command {
         Command::Scan(args) => ScanOverrides {
             rules: args.rules.clone(),
@@ -66,6 +70,7 @@ fn overrides(cli: &Cli) -> Overrides {
             criteria: args.criteria.clone(),
             skip_rules: args.skip_rule.clone(),
             max_file_size: args.max_file_size,
+            account_baseline: args.account_baseline.clone(),
         },
         _ => ScanOverrides::default(),
     };
@@ -74,6 +79,8 @@ fn overrides(cli: &Cli) -> Overrides {
         database: global.db.clone(),
         actor: global.actor.clone(),
         catalog: global.catalog.clone(),
+        server,
+        token,
         scan,
     }
 }

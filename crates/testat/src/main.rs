@@ -73,12 +73,15 @@ fn run(cli: &Cli) -> Result<ExitStatus, CliError> {
         Command::Evidence(command) => commands::evidence::run(&ctx, command),
         Command::Attest(args) => commands::attest::run(&ctx, args),
         Command::Exceptions(command) => commands::exceptions::run(&ctx, command),
-        Command::Verify => commands::verify::run(&ctx),
+        Command::Verify { anchor } => commands::verify::run(&ctx, anchor.as_deref()),
         Command::Inquiry(command) => commands::inquiry::run(&ctx, command),
         Command::Bundle(command) => commands::bundle::run(&ctx, command),
         Command::Status(args) => commands::status::run(&ctx, args),
         Command::Assess(args) => commands::assess::assess(&ctx, args),
         Command::Report(args) => commands::assess::report(&ctx, args),
+        Command::Serve(args) => commands::serve::run(&ctx, args),
+        Command::User(command) => commands::team::user(&ctx, command),
+        Command::Token(command) => commands::team::token(&ctx, command),
         Command::Completions { .. } => Ok(ExitStatus::Success),
     }
 }

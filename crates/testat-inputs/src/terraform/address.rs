@@ -90,14 +90,25 @@ pub(crate) fn instance_parts(address: &str) -> (&str, Option<&str>) {
     (module, key)
 }
 
-/// The resource a reference names, as `type.name`, or `None` for references to
-/// variables, locals, modules, data sources and the like.
-/// `aws_s3_bucket.logs.id`, `aws_s3_bucket.logs` and `aws_s3_bucket.logs[0]` all give
-/// `aws_s3_bucket.logs`.
-pub(crate) fn resource_reference(reference: &str) -> Option<String> {
-    let mut parts = reference.split('.');
-    let kind = parts.next()?;
-    let name = parts.next()?.split('[').next()?;
+/// The instance key written in a reference after the resource's name.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Key {
+    /// A literal key, as addresses write it: `["a"]`, `[0]`.
+    Literal(String),
+    /// `[each.key]` or `[count.index]`.
+    Iteration,
+    /// Any other expression: `[local.pick]`, `[each.value]`.
+    Other,
+}
+
+/// The resource a reference names, as `type.name`, and the instance key written after
+/// it, or `None` for references to variables, locals, modules, data sources and the
+/// like. `aws_s3_bucket.logs.id` gives `aws_s3_bucket.logs` without a key,
+/// `aws_s3_bucket.logs["a"].arn` the literal key `["a"]`.
+pub(crate) fn reference_parts(reference: &str) -> Option<(String, Option<Key>)> {
+    let (kind, rest) = reference.split_once('.')?;
+    let end = rest.find(['.', '[']).unwrap_or(rest.len());
+    let name = rest.get(..end)?;
     let valid = |s: &str| {
         !s.is_empty()
             && s.bytes()
@@ -106,7 +117,43 @@ pub(crate) fn resource_reference(reference: &str) -> Option<String> {
     if NOT_RESOURCES.contains(&kind) || !valid(kind) || !valid(name) {
         return None;
     }
-    Some(format!("{kind}.{name}"))
+    let key = rest
+        .get(end..)
+        .filter(|after| after.starts_with('['))
+        .map(|after| {
+            let segments = segments(after);
+            let first = segments
+                .first()
+                .and_then(|range| after.get(range.clone()))
+                .unwrap_or_default();
+            let close = first.rfind(']').unwrap_or(first.len());
+            let inner = first.get(1..close).unwrap_or_default().trim();
+            if inner == "each.key" || inner == "count.index" {
+                Key::Iteration
+            } else if (!inner.is_empty() && inner.bytes().all(|b| b.is_ascii_digit()))
+                || (inner.len() >= 2
+                    && inner.starts_with('"')
+                    && inner.ends_with('"')
+                    && !inner
+                        .get(1..inner.len() - 1)
+                        .unwrap_or("$")
+                        .contains(['$', '%']))
+            {
+                Key::Literal(format!("[{inner}]"))
+            } else {
+                Key::Other
+            }
+        });
+    Some((format!("{kind}.{name}"), key))
+}
+
+/// The resource a reference names, as `type.name`, or `None` for references to
+/// variables, locals, modules, data sources and the like.
+/// `aws_s3_bucket.logs.id`, `aws_s3_bucket.logs` and `aws_s3_bucket.logs[0]` all give
+/// `aws_s3_bucket.logs`.
+#[cfg(test)]
+pub(crate) fn resource_reference(reference: &str) -> Option<String> {
+    reference_parts(reference).map(|(target, _)| target)
 }
 
 /// The provider's short name: the last segment of `provider_name`
@@ -182,6 +229,29 @@ mod tests {
         ] {
             assert_eq!(resource_reference(not_resource), None, "{not_resource}");
         }
+    }
+
+    #[test]
+    fn reference_keys() {
+        let key = |r: &str| reference_parts(r).and_then(|(_, key)| key);
+        assert_eq!(
+            key(r#"aws_s3_bucket.b["a"].id"#),
+            Some(Key::Literal(r#"["a"]"#.to_owned()))
+        );
+        assert_eq!(
+            key("aws_s3_bucket.b[2]"),
+            Some(Key::Literal("[2]".to_owned()))
+        );
+        assert_eq!(key("aws_s3_bucket.b[each.key].id"), Some(Key::Iteration));
+        assert_eq!(key("aws_s3_bucket.b[count.index]"), Some(Key::Iteration));
+        assert_eq!(key("aws_s3_bucket.b[local.pick]"), Some(Key::Other));
+        assert_eq!(key(r#"aws_s3_bucket.b["${var.x}"]"#), Some(Key::Other));
+        assert_eq!(key("aws_s3_bucket.b.id"), None);
+        assert_eq!(key("aws_s3_bucket.b"), None);
+        assert_eq!(
+            reference_parts(r#"aws_s3_bucket.b["x.y"].arn"#).map(|(t, _)| t),
+            Some("aws_s3_bucket.b".to_owned())
+        );
     }
 
     #[test]

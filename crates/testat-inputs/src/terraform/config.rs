@@ -13,8 +13,9 @@ use serde::Deserialize;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::MAX_MODULE_DEPTH;
-use super::address::resource_reference;
+use super::address::{Key as RefKey, reference_parts};
 use crate::InputError;
+use crate::link_data::{Pick, Reference};
 
 /// `configuration`.
 #[derive(Deserialize)]
@@ -50,9 +51,12 @@ struct ConfigResource {
     for_each_expression: References,
 }
 
-/// Every string in a `references` array anywhere inside an expression tree.
+/// The `references` arrays anywhere inside an expression tree, one group per array:
+/// Terraform writes one array per expression (an attribute, or an attribute of a nested
+/// block), so references in one group were written together (`b[each.key].id` gives
+/// `["b", "each.key"]`).
 #[derive(Default)]
-struct References(Vec<String>);
+struct References(Vec<Vec<String>>);
 
 impl<'de> Deserialize<'de> for References {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -65,7 +69,7 @@ impl<'de> Deserialize<'de> for References {
 /// Walks any JSON, collecting the strings of `references` arrays. Recursion follows the
 /// JSON's nesting, which `serde_json` limits to 128 levels.
 struct Collect<'o> {
-    out: &'o mut Vec<String>,
+    out: &'o mut Vec<Vec<String>>,
 }
 
 impl<'de> DeserializeSeed<'de> for Collect<'_> {
@@ -159,9 +163,10 @@ impl<'de> Deserialize<'de> for Key {
     }
 }
 
-/// The value of a `references` key: strings are kept, anything else is walked.
+/// The value of a `references` key: an array of strings is one group, anything else is
+/// walked.
 struct ReferenceList<'o> {
-    out: &'o mut Vec<String>,
+    out: &'o mut Vec<Vec<String>>,
 }
 
 impl<'de> DeserializeSeed<'de> for ReferenceList<'_> {
@@ -180,11 +185,14 @@ impl<'de> Visitor<'de> for ReferenceList<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let out = self.out;
+        let mut group = Vec::new();
         while let Some(item) = seq.next_element::<Item>()? {
             if let Item::Text(reference) = item {
-                out.push(reference);
+                group.push(reference);
             }
+        }
+        if !group.is_empty() {
+            self.out.push(group);
         }
         Ok(())
     }
@@ -263,14 +271,55 @@ impl<'de> Deserialize<'de> for Item {
     }
 }
 
+/// The references of one expression group to managed resources, each with how it picks
+/// instances. `iterates` is true for the group of `for_each`, whose keys become the
+/// instances' keys.
+fn classify(group: &[String], iterates: bool, out: &mut BTreeSet<(String, Pick)>) {
+    let by_iteration = iterates
+        || group
+            .iter()
+            .any(|r| r == "each.key" || r == "count.index" || r.starts_with("each.key."));
+    let mut literal: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut named: BTreeSet<String> = BTreeSet::new();
+    let mut keyed_by_iteration: BTreeSet<String> = BTreeSet::new();
+    for reference in group {
+        let Some((target, key)) = reference_parts(reference) else {
+            continue;
+        };
+        match key {
+            Some(RefKey::Literal(key)) => {
+                literal.entry(target.clone()).or_default().insert(key);
+            }
+            Some(RefKey::Iteration) => {
+                keyed_by_iteration.insert(target.clone());
+            }
+            Some(RefKey::Other) | None => {}
+        }
+        named.insert(target);
+    }
+    for target in named {
+        if let Some(keys) = literal.remove(&target) {
+            for key in keys {
+                out.insert((target.clone(), Pick::Literal(key)));
+            }
+        } else if by_iteration || keyed_by_iteration.contains(&target) {
+            out.insert((target, Pick::SameKey));
+        } else {
+            out.insert((target, Pick::Any));
+        }
+    }
+}
+
 /// For each managed resource of the configuration (by configuration address, with the
-/// `module.<name>.` prefixes of the module calls it sits in), the configuration addresses
-/// of the managed resources its expressions, `count` and `for_each` refer to.
+/// `module.<name>.` prefixes of the module calls it sits in), the managed resources its
+/// expressions and `for_each` refer to, and how each reference picks instances. A
+/// resource named only in `count` is a reference that picks any instance, and only when
+/// no expression names it.
 pub(super) fn references(
     path: &Path,
     configuration: Configuration,
-) -> Result<HashMap<String, BTreeSet<String>>, InputError> {
-    let mut out: HashMap<String, BTreeSet<String>> = HashMap::new();
+) -> Result<HashMap<String, Vec<Reference>>, InputError> {
+    let mut out: HashMap<String, Vec<Reference>> = HashMap::new();
     let Some(root) = configuration.root_module else {
         return Ok(out);
     };
@@ -292,17 +341,30 @@ pub(super) fn references(
                 continue;
             };
             let from = format!("{prefix}{address}");
-            let targets: BTreeSet<String> = [
-                resource.expressions,
-                resource.count_expression,
-                resource.for_each_expression,
-            ]
-            .into_iter()
-            .flat_map(|references| references.0)
-            .filter_map(|reference| resource_reference(&reference))
-            .map(|target| format!("{prefix}{target}"))
-            .filter(|target| *target != from)
-            .collect();
+            let mut found = BTreeSet::new();
+            for group in &resource.expressions.0 {
+                classify(group, false, &mut found);
+            }
+            for group in &resource.for_each_expression.0 {
+                classify(group, true, &mut found);
+            }
+            let mut by_count = BTreeSet::new();
+            for group in &resource.count_expression.0 {
+                classify(group, false, &mut by_count);
+            }
+            for (target, _) in by_count {
+                if !found.iter().any(|(t, _)| *t == target) {
+                    found.insert((target, Pick::Any));
+                }
+            }
+            let targets: Vec<Reference> = found
+                .into_iter()
+                .map(|(target, pick)| Reference {
+                    target: format!("{prefix}{target}"),
+                    pick,
+                })
+                .filter(|reference| reference.target != from)
+                .collect();
             if !targets.is_empty() {
                 out.entry(from).or_default().extend(targets);
             }
@@ -319,6 +381,50 @@ pub(super) fn references(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn how_references_pick_instances() {
+        let mut found = BTreeSet::new();
+        let group = |refs: &[&str]| refs.iter().map(|r| (*r).to_owned()).collect::<Vec<_>>();
+        classify(&group(&["aws_s3_bucket.b", "each.key"]), false, &mut found);
+        classify(
+            &group(&["aws_s3_bucket.c", "count.index"]),
+            false,
+            &mut found,
+        );
+        classify(
+            &group(&[
+                r#"aws_s3_bucket.e["one"].id"#,
+                r#"aws_s3_bucket.e["one"]"#,
+                "aws_s3_bucket.e",
+            ]),
+            false,
+            &mut found,
+        );
+        classify(
+            &group(&["aws_s3_bucket.g", "local.pick"]),
+            false,
+            &mut found,
+        );
+        classify(
+            &group(&["aws_s3_bucket.h", "each.value"]),
+            false,
+            &mut found,
+        );
+        classify(&group(&["aws_s3_bucket.f"]), true, &mut found);
+        let found: Vec<String> = found.iter().map(|(t, p)| format!("{t} {p:?}")).collect();
+        assert_eq!(
+            found,
+            [
+                "aws_s3_bucket.b SameKey",
+                "aws_s3_bucket.c SameKey",
+                r#"aws_s3_bucket.e Literal("[\"one\"]")"#,
+                "aws_s3_bucket.f SameKey",
+                "aws_s3_bucket.g Any",
+                "aws_s3_bucket.h Any",
+            ]
+        );
+    }
 
     #[test]
     fn references_anywhere_in_expressions() {
@@ -346,24 +452,31 @@ mod tests {
         }}"#;
         let configuration: Configuration = serde_json::from_str(text).unwrap();
         let refs = references(Path::new("plan.json"), configuration).unwrap();
-        let get = |from: &str| -> Vec<&str> {
+        let get = |from: &str| -> Vec<String> {
             refs.get(from)
-                .map(|set| set.iter().map(String::as_str).collect())
+                .map(|list| {
+                    list.iter()
+                        .map(|r| format!("{} {:?}", r.target, r.pick))
+                        .collect()
+                })
                 .unwrap_or_default()
         };
-        assert_eq!(get("aws_s3_bucket.logs"), Vec::<&str>::new());
+        assert_eq!(get("aws_s3_bucket.logs"), Vec::<String>::new());
         assert_eq!(
             get("aws_s3_bucket_server_side_encryption_configuration.logs"),
-            ["aws_kms_key.k", "aws_s3_bucket.logs"]
+            [r#"aws_kms_key.k Literal("[0]")"#, "aws_s3_bucket.logs Any"]
         );
-        assert_eq!(get("aws_s3_bucket_versioning.logs"), ["aws_s3_bucket.logs"]);
+        assert_eq!(
+            get("aws_s3_bucket_versioning.logs"),
+            ["aws_s3_bucket.logs SameKey"]
+        );
         assert_eq!(
             get("module.store.aws_s3_bucket_versioning.this"),
-            ["module.store.aws_s3_bucket.this"]
+            ["module.store.aws_s3_bucket.this Any"]
         );
         assert_eq!(
             get("module.store.module.inner.aws_s3_bucket_policy.p"),
-            ["module.store.module.inner.aws_s3_bucket.b"]
+            ["module.store.module.inner.aws_s3_bucket.b Any"]
         );
         assert_eq!(refs.len(), 4);
     }

@@ -7,8 +7,9 @@ use serde_json::value::RawValue;
 
 use super::{Module, build, config, missing, module_resources, values_of};
 use crate::json::{Top, parse_section};
+use crate::link_data::LinkData;
 use crate::location::LineIndex;
-use crate::reader::{LinkData, Parsed};
+use crate::reader::Parsed;
 use crate::{Action, InputError, InputKind, Resource, Values};
 
 /// One entry of `resource_changes`.

@@ -8,8 +8,9 @@ use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::{Module, build, module_resources, values_of};
 use crate::json::{self, Top, parse_section};
+use crate::link_data::{LinkData, StateAttributes};
 use crate::location::LineIndex;
-use crate::reader::{LinkData, Parsed, StateAttributes};
+use crate::reader::Parsed;
 use crate::{InputError, InputKind, Values};
 
 /// A state's `values`.

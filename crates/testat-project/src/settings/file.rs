@@ -1,6 +1,7 @@
 //! `testat.toml` as written: project settings, the service description and the
 //! approved exceptions. [`super::Settings`] merges it with flags and the environment.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -41,6 +42,9 @@ pub struct SettingsFile {
     /// `[assessment]`: settings of Type 2 assessments.
     #[serde(default)]
     pub assessment: AssessmentSection,
+    /// `[rules.<ID>]`: parameters of rules, by rule ID and parameter name.
+    #[serde(default)]
+    pub rules: BTreeMap<String, BTreeMap<String, toml::Value>>,
 }
 
 /// `[scan]`.
@@ -60,6 +64,10 @@ pub struct ScanSection {
     pub criteria: Vec<String>,
     /// Largest input file read, in bytes.
     pub max_file_size: Option<u64>,
+    /// Providers whose Terraform inputs are the account baseline: account-level rules
+    /// fail there when nothing complies, instead of being `unknown`.
+    #[serde(default)]
+    pub account_baseline: Vec<String>,
 }
 
 /// `[catalog]`.

@@ -9,14 +9,19 @@
 //! | actor | `actor` | `TESTAT_ACTOR`, then `USER`, `USERNAME` | | `unknown` |
 //! | external catalogue | `catalog` | `TESTAT_CATALOG` | `[catalog] external` | none |
 //! | clock | | `TESTAT_NOW` (RFC 3339) | | the system clock |
+//! | team server for uploads | `server` | `TESTAT_SERVER` | | none (record locally) |
+//! | its API token | `token` | `TESTAT_TOKEN` | | none |
 //! | scan threshold | `fail_on` | | `[scan] fail_on` | `high` |
 //! | rule folders | `rules` (added) | | `[scan] rules` | none |
 //! | skipped rules | `skip_rules` (added) | | `[scan] skip_rules` | none |
 //! | criteria | `criteria` (replace) | | `[scan] criteria` | all |
 //! | largest input | `max_file_size` | | `[scan] max_file_size` | 2 GiB |
+//! | account baseline | `account_baseline` (added) | | `[scan] account_baseline` | none |
+//! | rule parameters | | | `[rules.<ID>]` | the rule's defaults |
 
 mod file;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::Duration;
@@ -46,6 +51,10 @@ pub struct Environment {
     pub now: Option<String>,
     /// `USER`, or `USERNAME` where there is none: the login name.
     pub login: Option<String>,
+    /// `TESTAT_SERVER`: the team server that records uploaded runs.
+    pub server: Option<String>,
+    /// `TESTAT_TOKEN`: the API token for it.
+    pub token: Option<String>,
 }
 
 impl Environment {
@@ -58,6 +67,8 @@ impl Environment {
             catalog: var("TESTAT_CATALOG").map(PathBuf::from),
             now: var("TESTAT_NOW"),
             login: var("USER").or_else(|| var("USERNAME")),
+            server: var("TESTAT_SERVER"),
+            token: var("TESTAT_TOKEN"),
         }
     }
 }
@@ -74,6 +85,10 @@ pub struct Overrides {
     pub actor: Option<String>,
     /// An external catalogue to show beside ours.
     pub catalog: Option<PathBuf>,
+    /// The team server that records uploaded runs.
+    pub server: Option<String>,
+    /// Its API token.
+    pub token: Option<String>,
     /// Scan settings.
     pub scan: ScanOverrides,
 }
@@ -93,6 +108,8 @@ pub struct ScanOverrides {
     pub skip_rules: Vec<String>,
     /// Largest input file read, in bytes.
     pub max_file_size: Option<u64>,
+    /// Providers declared the account baseline (beside the settings file's).
+    pub account_baseline: Vec<String>,
 }
 
 /// Scan settings, resolved.
@@ -110,6 +127,29 @@ pub struct ScanSettings {
     pub skip_rules: Vec<String>,
     /// Largest input file read, in bytes.
     pub max_file_size: u64,
+    /// Providers whose Terraform inputs are the account baseline; not yet checked.
+    pub account_baseline: Vec<String>,
+    /// Rule parameters by rule ID and name (as JSON values); not yet checked.
+    pub parameters: BTreeMap<String, BTreeMap<String, serde_json::Value>>,
+    /// The settings file they come from, for messages.
+    pub settings_file: PathBuf,
+}
+
+impl Default for ScanSettings {
+    /// The settings of `testat scan` with no flags and no settings file.
+    fn default() -> Self {
+        Self {
+            builtin_rules: true,
+            rule_dirs: Vec::new(),
+            fail_on: Severity::High,
+            criteria: Vec::new(),
+            skip_rules: Vec::new(),
+            max_file_size: testat_inputs::ReadOptions::default().max_file_size,
+            account_baseline: Vec::new(),
+            parameters: BTreeMap::new(),
+            settings_file: PathBuf::from(SETTINGS_FILE),
+        }
+    }
 }
 
 /// Everything a job needs to know, resolved.
@@ -127,6 +167,8 @@ pub struct Settings {
     pub clock: Clock,
     /// An external catalogue to show beside ours.
     pub external_catalog: Option<PathBuf>,
+    /// The team server that records uploaded runs, with its API token.
+    pub server: Option<(String, Option<String>)>,
     /// Scan settings.
     pub scan: ScanSettings,
     /// Exceptions of the settings file (the store's are added where a store is open).
@@ -158,6 +200,23 @@ impl Settings {
         rule_dirs.extend(scan.rules.iter().map(|d| dir.join(d)));
         let mut skip_rules = file.scan.skip_rules.clone();
         skip_rules.extend(scan.skip_rules.iter().cloned());
+        let mut account_baseline = file.scan.account_baseline.clone();
+        for provider in &scan.account_baseline {
+            if !account_baseline.contains(provider) {
+                account_baseline.push(provider.clone());
+            }
+        }
+        let parameters = file
+            .rules
+            .iter()
+            .map(|(rule, values)| {
+                let values = values
+                    .iter()
+                    .map(|(name, value)| (name.clone(), toml_to_json(value)))
+                    .collect();
+                (rule.clone(), values)
+            })
+            .collect();
         let actor = overrides
             .actor
             .clone()
@@ -174,6 +233,14 @@ impl Settings {
                 .or_else(|| env.database_url.clone()),
             actor,
             clock: Clock::from_setting(env.now.as_deref()),
+            server: overrides
+                .server
+                .clone()
+                .or_else(|| env.server.clone())
+                .map(|url| {
+                    let token = overrides.token.clone().or_else(|| env.token.clone());
+                    (url.trim_end_matches('/').to_owned(), token)
+                }),
             external_catalog: overrides
                 .catalog
                 .as_ref()
@@ -194,6 +261,11 @@ impl Settings {
                     .max_file_size
                     .or(file.scan.max_file_size)
                     .unwrap_or(testat_inputs::ReadOptions::default().max_file_size),
+                account_baseline,
+                parameters,
+                settings_file: named
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from(SETTINGS_FILE)),
             },
             exceptions: file.exceptions,
             service: ServiceDescription {
@@ -249,6 +321,24 @@ impl Settings {
                     ),
                 },
             })
+    }
+}
+
+/// A TOML value as JSON (dates become their text).
+fn toml_to_json(value: &toml::Value) -> serde_json::Value {
+    match value {
+        toml::Value::String(s) => serde_json::Value::String(s.clone()),
+        toml::Value::Integer(i) => serde_json::Value::from(*i),
+        toml::Value::Float(f) => serde_json::Value::from(*f),
+        toml::Value::Boolean(b) => serde_json::Value::Bool(*b),
+        toml::Value::Datetime(d) => serde_json::Value::String(d.to_string()),
+        toml::Value::Array(items) => items.iter().map(toml_to_json).collect(),
+        toml::Value::Table(table) => serde_json::Value::Object(
+            table
+                .iter()
+                .map(|(k, v)| (k.clone(), toml_to_json(v)))
+                .collect(),
+        ),
     }
 }
 

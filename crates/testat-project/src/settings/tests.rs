@@ -30,6 +30,8 @@ fn flags_beat_the_environment_which_beats_the_file_which_beats_the_defaults() {
         catalog: Some(PathBuf::from("env.csv")),
         now: Some("2026-03-01T00:00:00Z".into()),
         login: Some("login".into()),
+        server: Some("https://env.example/".into()),
+        token: Some("env-token".into()),
     };
     let file_only = Settings::resolve(dir, &Overrides::default(), &Environment::default()).unwrap();
     assert_eq!(file_only.file, Some(PathBuf::from(SETTINGS_FILE)));
@@ -45,12 +47,18 @@ fn flags_beat_the_environment_which_beats_the_file_which_beats_the_defaults() {
     assert_eq!(with_env.actor, "env-actor");
     assert_eq!(with_env.external_catalog, Some(dir.join("env.csv")));
     assert_eq!(with_env.clock.today().to_string(), "2026-03-01");
+    assert_eq!(
+        with_env.server,
+        Some(("https://env.example".into(), Some("env-token".into())))
+    );
 
     let flags = Overrides {
         config: None,
         database: Some("sqlite:flag.db".into()),
         actor: Some("flag-actor".into()),
         catalog: Some(PathBuf::from("flag.csv")),
+        server: None,
+        token: Some("flag-token".into()),
         scan: ScanOverrides {
             rules: vec![PathBuf::from("more")],
             no_builtin_rules: true,
@@ -58,11 +66,16 @@ fn flags_beat_the_environment_which_beats_the_file_which_beats_the_defaults() {
             criteria: vec!["OPS-12".into()],
             skip_rules: vec!["B".into()],
             max_file_size: Some(20),
+            account_baseline: Vec::new(),
         },
     };
     let all = Settings::resolve(dir, &flags, &env).unwrap();
     assert_eq!(all.database.as_deref(), Some("sqlite:flag.db"));
     assert_eq!(all.actor, "flag-actor");
+    assert_eq!(
+        all.server,
+        Some(("https://env.example".into(), Some("flag-token".into())))
+    );
     assert_eq!(all.external_catalog, Some(dir.join("flag.csv")));
     assert!(!all.scan.builtin_rules);
     assert_eq!(all.scan.fail_on, Severity::Critical);
@@ -99,4 +112,27 @@ fn a_named_file_must_exist_and_errors_name_the_place() {
     let s = Settings::resolve(dir, &Overrides::default(), &Environment::default()).unwrap();
     let e = s.max_scan_gap().unwrap_err().to_string();
     assert!(e.contains("[assessment]") && e.contains("`soon`"), "{e}");
+}
+
+#[test]
+fn rule_parameters_and_the_account_baseline_come_from_the_file_and_flags() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write(
+        dir,
+        "[scan]\naccount_baseline = [\"aws\"]\n\n[rules.AWS-CWL-RETENTION]\nmin_days = 400\nallow_unlimited = false\n",
+    );
+    let overrides = Overrides {
+        scan: ScanOverrides {
+            account_baseline: vec!["google".into(), "aws".into()],
+            ..ScanOverrides::default()
+        },
+        ..Overrides::default()
+    };
+    let settings = Settings::resolve(dir, &overrides, &Environment::default()).unwrap();
+    assert_eq!(settings.scan.account_baseline, ["aws", "google"]);
+    let cwl = &settings.scan.parameters["AWS-CWL-RETENTION"];
+    assert_eq!(cwl["min_days"], serde_json::json!(400));
+    assert_eq!(cwl["allow_unlimited"], serde_json::json!(false));
+    assert_eq!(settings.scan.settings_file, PathBuf::from(SETTINGS_FILE));
 }

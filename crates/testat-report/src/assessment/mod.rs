@@ -1,5 +1,7 @@
 //! Reports of an assessment ([`Assessment`]) and the customer handout
-//! ([`CustomerHandout`]). Every format renders the same value:
+//! ([`CustomerHandout`]). Every format renders the same value; [`render_assessment`]
+//! and [`render_handout`] pick the renderer for an [`AssessmentFormat`] or a
+//! [`HandoutFormat`]:
 //!
 //! | format | module | for |
 //! | --- | --- | --- |
@@ -9,8 +11,12 @@
 //! | HTML | `html` | people and auditors: one self-contained page with charts, for screen and print |
 //! | PDF | `pdf` | auditors and customers: print-ready A4, standard fonts, no browser |
 //! | OSCAL 1.1.2 assessment results and POA&M | `oscal` | GRC tools that read OSCAL |
+//!
+//! The charts of the HTML and the PDF take their geometry from `geometry`.
 
 mod csv;
+mod format;
+mod geometry;
 mod html;
 mod json;
 mod markdown;
@@ -18,6 +24,7 @@ mod oscal;
 mod pdf;
 
 pub use self::csv::render_csv;
+pub use self::format::{AssessmentFormat, HandoutFormat, render_assessment, render_handout};
 pub use self::html::{render_handout_html, render_html};
 pub use self::json::{render_handout_json, render_json};
 pub(crate) use self::markdown::escape as escape_markdown;

@@ -74,6 +74,22 @@ pub enum ReportFormat {
     OscalPoam,
 }
 
+impl ReportFormat {
+    /// The format of `testat_report` this one names.
+    pub fn format(self) -> testat_report::assessment::AssessmentFormat {
+        use testat_report::assessment::AssessmentFormat as F;
+        match self {
+            Self::Html => F::Html,
+            Self::Pdf => F::Pdf,
+            Self::Md => F::Md,
+            Self::Csv => F::Csv,
+            Self::Json => F::Json,
+            Self::Oscal => F::Oscal,
+            Self::OscalPoam => F::OscalPoam,
+        }
+    }
+}
+
 /// Formats of `testat report customer`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum HandoutFormat {
@@ -86,6 +102,19 @@ pub enum HandoutFormat {
     Md,
     /// JSON.
     Json,
+}
+
+impl HandoutFormat {
+    /// The format of `testat_report` this one names.
+    pub fn format(self) -> testat_report::assessment::HandoutFormat {
+        use testat_report::assessment::HandoutFormat as F;
+        match self {
+            Self::Html => F::Html,
+            Self::Pdf => F::Pdf,
+            Self::Md => F::Md,
+            Self::Json => F::Json,
+        }
+    }
 }
 
 /// Arguments of `testat report`.

@@ -6,20 +6,20 @@ mod catalog;
 mod inquiry;
 mod scan;
 mod store;
+mod team;
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-pub use assess::{
-    AssessArgs, HandoutFormat, PeriodArgs, ReportArgs, ReportFormat, ReportWhat, StatusArgs,
-};
+pub use assess::{AssessArgs, PeriodArgs, ReportArgs, ReportWhat, StatusArgs};
 pub use catalog::{AutomationArg, CatalogCommand, ExportFormat, ListArgs, ListFormat};
 pub use inquiry::{InquiryCommand, TransparencyFormat};
 pub use scan::{RulesCommand, ScanArgs, ScanFormatArg, SeverityArg};
 pub use store::{
     AttestArgs, BundleCommand, EvidenceCommand, ExceptionsCommand, RunsCommand, StatusArg,
 };
+pub use team::{ServeArgs, TokenCommand, UserCommand};
 
 /// Testat: BSI C5:2020 compliance for cloud services.
 ///
@@ -102,7 +102,14 @@ pub enum Command {
 
     /// Check the audit log's hash chain, every record against its event, and every
     /// evidence file's hash. Exit code 1 when anything was altered, removed or added.
-    Verify,
+    Verify {
+        /// Also check an anchor saved from the server's `/trust/anchor` (or a published
+        /// trust snapshot): signed by this store's key, its event still in the log with
+        /// the same hash, and the chain from there to the head whole. This detects a
+        /// history rewritten end to end since the anchor was saved.
+        #[arg(long, value_name = "FILE")]
+        anchor: Option<PathBuf>,
+    },
 
     /// The register of investigation requests from government agencies (C5 INQ):
     /// add, advance, notify, bar, close, what is due, the transparency report and
@@ -126,6 +133,18 @@ pub enum Command {
     /// Write the assessment as a report (HTML, PDF, Markdown, CSV, JSON, OSCAL), or
     /// `testat report customer`: the handout of what customers must do on their side.
     Report(ReportArgs),
+
+    /// Serve the team server: the HTTP API, the web UI and the public trust page, on
+    /// the same store (`--db postgres://…` for teams).
+    Serve(ServeArgs),
+
+    /// Users of the team server (`testat user add NAME --role admin` makes the first).
+    #[command(subcommand)]
+    User(UserCommand),
+
+    /// API tokens of the team server (for uploads from CI).
+    #[command(subcommand)]
+    Token(TokenCommand),
 
     /// Print a shell completion script (e.g. `testat completions bash > ~/.local/share/bash-completion/completions/testat`).
     Completions {

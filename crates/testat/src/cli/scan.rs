@@ -37,6 +37,11 @@ pub struct ScanArgs {
     /// Largest input file to read, in bytes [default: 2147483648].
     #[arg(long, value_name = "BYTES")]
     pub max_file_size: Option<u64>,
+    /// Treat this provider's Terraform inputs as the account baseline (aws, azurerm,
+    /// google, tencentcloud; repeatable): account-level rules then fail when nothing
+    /// complies, instead of being unknown.
+    #[arg(long, value_name = "PROVIDER")]
+    pub account_baseline: Vec<String>,
     /// Record the run in the store (`.testat/` or --db): inputs' SHA-256, versions,
     /// and findings.
     #[arg(long)]
@@ -49,6 +54,14 @@ pub struct ScanArgs {
         requires = "record"
     )]
     pub scope: String,
+    /// Record the run on this team server instead of a local store (e.g.
+    /// https://testat.example.org); needs an API token with the editor role
+    /// [env: TESTAT_SERVER].
+    #[arg(long, value_name = "URL", requires = "record")]
+    pub server: Option<String>,
+    /// The API token for --server [env: TESTAT_TOKEN].
+    #[arg(long, value_name = "TOKEN")]
+    pub token: Option<String>,
 }
 
 impl SeverityArg {

@@ -161,6 +161,15 @@ pub enum ExceptionsCommand {
         #[arg(long, value_name = "DATE")]
         expires: NaiveDate,
     },
+    /// Revoke a stored exception before its expiry (kept on record; it excepts
+    /// nothing from now on).
+    Revoke {
+        /// The exception's ID (`testat exceptions list`).
+        id: i64,
+        /// Why it is revoked.
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
     /// List stored exceptions.
     List {
         /// Only those past their expiry date.

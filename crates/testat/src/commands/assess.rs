@@ -12,9 +12,7 @@ use testat_assess::{Assessment, STATUSES, Status};
 use testat_project::{AssessmentRequest, SampleRequest};
 use testat_report::assessment as render;
 
-use crate::cli::{
-    AssessArgs, HandoutFormat, PeriodArgs, ReportArgs, ReportFormat, ReportWhat, ShowFormat,
-};
+use crate::cli::{AssessArgs, PeriodArgs, ReportArgs, ReportWhat, ShowFormat};
 use crate::context::Context;
 use crate::error::CliError;
 use crate::exit::ExitStatus;
@@ -35,29 +33,14 @@ pub fn assess(ctx: &Context, args: &AssessArgs) -> Result<ExitStatus, CliError> 
 pub fn report(ctx: &Context, args: &ReportArgs) -> Result<ExitStatus, CliError> {
     if let Some(ReportWhat::Customer { format, out }) = &args.what {
         let handout = ctx.project.customer_handout()?;
-        let bytes = match format {
-            HandoutFormat::Html => render::render_handout_html(&handout)?.into_bytes(),
-            HandoutFormat::Pdf => render::render_handout_pdf(&handout)?,
-            HandoutFormat::Md => render::render_handout_markdown(&handout)?.into_bytes(),
-            HandoutFormat::Json => render::render_handout_json(&handout)?.into_bytes(),
-        };
-        return write_report(out.as_deref(), &bytes, *format == HandoutFormat::Pdf);
+        let format = format.format();
+        let bytes = render::render_handout(&handout, format)?;
+        return write_report(out.as_deref(), &bytes, format.is_binary());
     }
     let assessment = build(ctx, &args.period)?;
-    let bytes = match args.format {
-        ReportFormat::Html => render::render_html(&assessment)?.into_bytes(),
-        ReportFormat::Pdf => render::render_pdf(&assessment)?,
-        ReportFormat::Md => render::render_markdown(&assessment)?.into_bytes(),
-        ReportFormat::Csv => render::render_csv(&assessment)?.into_bytes(),
-        ReportFormat::Json => render::render_json(&assessment)?.into_bytes(),
-        ReportFormat::Oscal => render::render_assessment_results(&assessment)?.into_bytes(),
-        ReportFormat::OscalPoam => render::render_poam(&assessment)?.into_bytes(),
-    };
-    write_report(
-        args.out.as_deref(),
-        &bytes,
-        args.format == ReportFormat::Pdf,
-    )
+    let format = args.format.format();
+    let bytes = render::render_assessment(&assessment, format)?;
+    write_report(args.out.as_deref(), &bytes, format.is_binary())
 }
 
 /// Writes the report to `out` through a temporary file in the same directory, so that

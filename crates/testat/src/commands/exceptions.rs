@@ -36,6 +36,12 @@ pub fn run(ctx: &Context, command: &ExceptionsCommand) -> Result<ExitStatus, Cli
                     "stored exception {id}: {rule} on {resource} until {expires}\n"
                 ));
             }
+            ExceptionsCommand::Revoke { id, reason } => {
+                store
+                    .revoke_exception(*id, reason, &ctx.project.stamp())
+                    .await?;
+                out.push_str(&format!("revoked exception {id}\n"));
+            }
             ExceptionsCommand::List { expired, format } => {
                 let today = ctx.project.clock().today();
                 let list: Vec<_> = store
@@ -56,7 +62,9 @@ pub fn run(ctx: &Context, command: &ExceptionsCommand) -> Result<ExitStatus, Cli
                 } else {
                     for x in &list {
                         let x_ = &x.exception;
-                        let state = if x_.is_active(today) {
+                        let state = if x.revoked.is_some() {
+                            "REVOKED"
+                        } else if x_.is_active(today) {
                             "active "
                         } else {
                             "EXPIRED"

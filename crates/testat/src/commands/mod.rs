@@ -12,5 +12,8 @@ pub mod inquiry;
 pub mod rules;
 pub mod runs;
 pub mod scan;
+pub mod serve;
 pub mod status;
+pub mod team;
+pub mod upload;
 pub mod verify;

@@ -22,8 +22,9 @@ pub fn run(ctx: &Context, args: &ScanArgs) -> Result<ExitStatus, CliError> {
     let project = &ctx.project;
     let catalog = project.catalog();
     // The store, when there is one (or one is needed), is opened once: for its
-    // exceptions, and to record the run.
-    let store = if args.record || project.has_store() {
+    // exceptions, and to record the run. Runs recorded on a team server need none.
+    let upload = project.settings().server.clone().filter(|_| args.record);
+    let store = if (args.record && upload.is_none()) || project.has_store() {
         Some(ctx.block_on(project.open_store())?)
     } else {
         None
@@ -44,8 +45,17 @@ pub fn run(ctx: &Context, args: &ScanArgs) -> Result<ExitStatus, CliError> {
     let text = testat_report::render(&scan.report(catalog), format, color)?;
     emit(args.output.as_deref(), &text)?;
 
+    if let Some((server, token)) = &upload {
+        let run = scan.new_run(catalog, &args.scope);
+        let (id, created) = super::upload::upload(server, token.as_deref(), &run)?;
+        if created {
+            anstream::eprintln!("recorded run {id} on {server}");
+        } else {
+            anstream::eprintln!("already recorded as run {id} on {server}");
+        }
+    }
     if let Some(store) = store {
-        let recorded = if args.record {
+        let recorded = if args.record && upload.is_none() {
             Some(ctx.block_on(project.record(&store, &scan, &args.scope)))
         } else {
             None

@@ -1,0 +1,23 @@
+//! The command-line tests: the `testat` binary run as users run it.
+//!
+//! One test binary per crate (linking dominates build time): each file here is a
+//! module.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
+
+mod cli_anchor;
+mod cli_assess;
+mod cli_bundle;
+mod cli_catalog;
+mod cli_inquiry;
+mod cli_scan;
+mod cli_serve;
+mod cli_status;
+mod cli_store;
+mod cli_store_faults;
+mod support;
