@@ -393,6 +393,27 @@ impl Import {
         }
     }
 
+    /// The tool key and check of a rule ID made by [`Import::rule_id`]
+    /// (`checkov:CKV_AWS_19` → `checkov`, `CKV_AWS_19`); `None` for an ID without
+    /// a tool, such as Testat's own `AWS-S3-VERSIONING`.
+    pub fn parse_rule_id(id: &str) -> Option<(String, CheckKey)> {
+        let (tool, rest) = id.split_once(':')?;
+        if tool.is_empty() || rest.is_empty() {
+            return None;
+        }
+        let key = match rest.split_once(':') {
+            Some((provider, check)) if tool == "prowler" && !check.is_empty() => CheckKey {
+                provider: Some(provider.to_owned()),
+                id: check.to_owned(),
+            },
+            _ => CheckKey {
+                provider: None,
+                id: rest.to_owned(),
+            },
+        };
+        Some((tool.to_owned(), key))
+    }
+
     /// How many different resources the findings are about.
     pub fn resource_count(&self) -> usize {
         let mut resources: Vec<&str> = self.findings.iter().map(|f| f.resource.as_str()).collect();

@@ -9,6 +9,7 @@ use testat_assess::{
     Assessment, AssessmentInputs, AssessmentKind, CriterionStatus, PeriodInputs, RuleInfo,
     ScopedOut, build_assessment,
 };
+use testat_import::Mappings;
 use testat_store::Store;
 
 use crate::Project;
@@ -60,6 +61,7 @@ pub struct StatusJob<'p> {
     project: &'p Project,
     scope: Vec<ScopedOut>,
     rules: BTreeMap<String, RuleInfo>,
+    mappings: Mappings,
 }
 
 /// An assessment, checked and ready to read the store.
@@ -71,6 +73,7 @@ pub struct AssessmentJob<'p> {
     scope: Vec<ScopedOut>,
     max_gap: Duration,
     rules: BTreeMap<String, RuleInfo>,
+    mappings: Mappings,
 }
 
 impl Project {
@@ -80,6 +83,7 @@ impl Project {
             project: self,
             scope: self.settings().scope(self.catalog())?,
             rules: RuleInfo::of(&self.rules()?),
+            mappings: self.mappings()?,
         })
     }
 
@@ -126,6 +130,7 @@ impl Project {
             scope: self.settings().scope(self.catalog())?,
             max_gap: self.settings().max_scan_gap()?,
             rules: RuleInfo::of(&self.rules()?),
+            mappings: self.mappings()?,
         })
     }
 
@@ -144,7 +149,8 @@ impl StatusJob<'_> {
     pub async fn run(&self, store: &Store) -> Result<StatusReport, ProjectError> {
         let project = self.project;
         let (now, today) = (project.clock().now(), project.clock().today());
-        let mut snapshot = gather_snapshot(store, &self.rules, now, today).await?;
+        let rules = with_imported_rules(&self.rules, &self.mappings, store).await?;
+        let mut snapshot = gather_snapshot(store, &rules, now, today).await?;
         snapshot
             .exceptions
             .extend(project.settings().exceptions.iter().cloned());
@@ -179,7 +185,8 @@ impl AssessmentJob<'_> {
         let kind = self.kind;
         let until = kind.cut_off(now);
         phase(AssessmentPhase::GatheringSnapshot);
-        let mut snapshot = gather_snapshot(store, &self.rules, until, kind.end()).await?;
+        let rules = with_imported_rules(&self.rules, &self.mappings, store).await?;
+        let mut snapshot = gather_snapshot(store, &rules, until, kind.end()).await?;
         phase(AssessmentPhase::GatheringHistories);
         let histories = match kind {
             AssessmentKind::Type2 { .. } => gather_histories(store, kind.bounds().0, until).await?,
@@ -209,7 +216,7 @@ impl AssessmentJob<'_> {
             &AssessmentInputs {
                 kind,
                 state: snapshot.inputs_for(&kind, now),
-                rules: &self.rules,
+                rules: &rules,
                 service: &project.settings().service,
                 scope: &self.scope,
                 period,
@@ -220,6 +227,19 @@ impl AssessmentJob<'_> {
         phase(AssessmentPhase::Done);
         Ok(assessment)
     }
+}
+
+/// `rules`, plus the rule IDs of imported findings in `store` with the criteria
+/// `mappings` give them.
+async fn with_imported_rules(
+    rules: &BTreeMap<String, RuleInfo>,
+    mappings: &Mappings,
+    store: &Store,
+) -> Result<BTreeMap<String, RuleInfo>, ProjectError> {
+    let ids = store.rule_ids().await?;
+    let mut all = rules.clone();
+    crate::import::add_imported_rules(&mut all, ids.iter().map(String::as_str), mappings);
+    Ok(all)
 }
 
 /// A step of an assessment, reported as it begins.

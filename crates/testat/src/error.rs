@@ -78,6 +78,12 @@ fn project_hint(e: &ProjectError) -> Option<String> {
             "check the rule with `testat rules test DIR`; the format is described in docs/rules.md"
         }
         ProjectError::Store(e) => return store_hint(e),
+        ProjectError::Import(testat_import::ImportError::UnknownFormat { .. }) => {
+            "`testat import` reads Checkov JSON, Prowler OCSF and SARIF 2.1.0; name the format with --format (docs/import.md)"
+        }
+        ProjectError::Import(testat_import::ImportError::Mapping { .. }) => {
+            "fix the [[mapping]] entry; `testat catalog list` shows the C5:2020 criterion IDs"
+        }
         _ => return None,
     };
     Some(hint.into())

@@ -18,6 +18,7 @@
 //! | largest input | `max_file_size` | | `[scan] max_file_size` | 2 GiB |
 //! | account baseline | `account_baseline` (added) | | `[scan] account_baseline` | none |
 //! | rule parameters | | | `[rules.<ID>]` | the rule's defaults |
+//! | mappings of imported checks | | | `[[mapping]]` | the built-in tables |
 
 mod file;
 
@@ -175,6 +176,8 @@ pub struct Settings {
     pub exceptions: Vec<Exception>,
     /// The service description, not yet checked against a catalogue.
     pub service: ServiceDescription,
+    /// `[[mapping]]` entries for imported checks, not yet checked.
+    pub mappings: Vec<testat_import::MappingEntry>,
     /// `[assessment] max_scan_gap`, as written.
     max_scan_gap: Option<String>,
 }
@@ -275,6 +278,7 @@ impl Settings {
                 out_of_scope: file.out_of_scope,
             },
             max_scan_gap: file.assessment.max_scan_gap,
+            mappings: file.mappings,
             file: named,
         })
     }

@@ -7,6 +7,7 @@ pub mod bundle;
 pub mod catalog;
 pub mod evidence;
 pub mod exceptions;
+pub mod import;
 pub mod init;
 pub mod inquiry;
 pub mod rules;
