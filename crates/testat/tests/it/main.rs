@@ -20,4 +20,6 @@ mod cli_serve;
 mod cli_status;
 mod cli_store;
 mod cli_store_faults;
+mod import;
+mod mixed_type2;
 mod support;
