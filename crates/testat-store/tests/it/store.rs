@@ -164,6 +164,7 @@ async fn scenario_runs(backend: &Backend) {
         runs[2].source, third.source,
         "the importing tool comes back"
     );
+    assert_eq!(store.rule_ids().await.unwrap(), ["R1", "R2"]);
     assert_eq!(store.run_inputs(1).await.unwrap()[0].path, "plan.json");
     let criteria = store.run_criteria(3).await.unwrap();
     assert_eq!(criteria.len(), 2);
