@@ -119,7 +119,7 @@ pub fn assess(
             }
             if e.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
                 g3.push(format!(
-                    "inquiry {id}: the move to {state} (event {}) does not document what was handed over (--note)",
+                    "inquiry {id}: the move to {state} (event {}) does not document what was handed over (no note on the event)",
                     e.id
                 ));
             }

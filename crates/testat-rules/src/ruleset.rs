@@ -220,7 +220,7 @@ impl RuleSet {
             return Err(RuleError::Parameter {
                 rule: rule_id.to_owned(),
                 name: name.to_owned(),
-                message: "there is no rule with this ID (`testat rules list` shows them)".into(),
+                message: "there is no rule with this ID".into(),
             });
         };
         let Some(parameter) = rule.spec.parameters.get(name) else {
