@@ -221,6 +221,7 @@ async fn build_store(options: &Options, rules: &RuleSet, catalog: &Catalog) -> B
         inputs: Vec::new(),
         findings,
         settings: Default::default(),
+        source: None,
     };
     let set = |run: &mut NewRun, outcomes: &Outcomes, i: usize| {
         let outcome = if outcomes.failing(i) { "fail" } else { "pass" };

@@ -154,6 +154,7 @@ impl Runs {
             }],
             findings: self.findings.clone(),
             settings: Default::default(),
+            source: None,
         }
     }
 }

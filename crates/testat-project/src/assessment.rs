@@ -10,6 +10,7 @@ use testat_assess::{
     ScopedOut, build_assessment,
 };
 use testat_catalog::C5Version;
+use testat_import::Mappings;
 use testat_store::Store;
 
 use crate::Project;
@@ -68,6 +69,7 @@ pub struct StatusJob<'p> {
     project: &'p Project,
     scope: Vec<ScopedOut>,
     rules: BTreeMap<String, RuleInfo>,
+    mappings: Mappings,
 }
 
 /// An assessment, checked and ready to read the store.
@@ -79,6 +81,7 @@ pub struct AssessmentJob<'p> {
     scope: Vec<ScopedOut>,
     max_gap: Duration,
     rules: BTreeMap<String, RuleInfo>,
+    mappings: Mappings,
 }
 
 impl Project {
@@ -88,6 +91,7 @@ impl Project {
             project: self,
             scope: self.settings().scope(self.catalog())?,
             rules: self.rule_infos()?,
+            mappings: self.mappings()?,
         })
     }
 
@@ -146,6 +150,7 @@ impl Project {
             scope: self.settings().scope(self.catalog())?,
             max_gap: self.settings().max_scan_gap()?,
             rules: self.rule_infos()?,
+            mappings: self.mappings()?,
         })
     }
 
@@ -164,7 +169,8 @@ impl StatusJob<'_> {
     pub async fn run(&self, store: &Store) -> Result<StatusReport, ProjectError> {
         let project = self.project;
         let (now, today) = (project.clock().now(), project.clock().today());
-        let mut snapshot = gather_snapshot(store, &self.rules, now, today).await?;
+        let rules = with_imported_rules(&self.rules, &self.mappings, store).await?;
+        let mut snapshot = gather_snapshot(store, &rules, now, today).await?;
         snapshot
             .exceptions
             .extend(project.settings().exceptions.iter().cloned());
@@ -199,7 +205,8 @@ impl AssessmentJob<'_> {
         let kind = self.kind;
         let until = kind.cut_off(now);
         phase(AssessmentPhase::GatheringSnapshot);
-        let mut snapshot = gather_snapshot(store, &self.rules, until, kind.end()).await?;
+        let rules = with_imported_rules(&self.rules, &self.mappings, store).await?;
+        let mut snapshot = gather_snapshot(store, &rules, until, kind.end()).await?;
         phase(AssessmentPhase::GatheringHistories);
         let histories = match kind {
             AssessmentKind::Type2 { .. } => gather_histories(store, kind.bounds().0, until).await?,
@@ -229,7 +236,7 @@ impl AssessmentJob<'_> {
             &AssessmentInputs {
                 kind,
                 state: snapshot.inputs_for(&kind, now),
-                rules: &self.rules,
+                rules: &rules,
                 service: &project.settings().service,
                 scope: &self.scope,
                 period,
@@ -240,6 +247,19 @@ impl AssessmentJob<'_> {
         phase(AssessmentPhase::Done);
         Ok(assessment)
     }
+}
+
+/// `rules`, plus the rule IDs of imported findings in `store` with the criteria
+/// `mappings` give them.
+async fn with_imported_rules(
+    rules: &BTreeMap<String, RuleInfo>,
+    mappings: &Mappings,
+    store: &Store,
+) -> Result<BTreeMap<String, RuleInfo>, ProjectError> {
+    let ids = store.rule_ids().await?;
+    let mut all = rules.clone();
+    crate::import::add_imported_rules(&mut all, ids.iter().map(String::as_str), mappings);
+    Ok(all)
 }
 
 /// A step of an assessment, reported as it begins.

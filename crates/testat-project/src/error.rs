@@ -99,6 +99,10 @@ pub enum ProjectError {
     #[error(transparent)]
     Assessment(#[from] AssessmentError),
 
+    /// An imported report could not be read, or a mapping is wrong.
+    #[error(transparent)]
+    Import(#[from] testat_import::ImportError),
+
     /// The store refused or failed.
     #[error(transparent)]
     Store(#[from] StoreError),

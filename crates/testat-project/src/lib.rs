@@ -6,6 +6,7 @@
 //! | --- | --- |
 //! | scan inputs against the rules | [`Project::scan`] → [`Scan`] (render it with [`Scan::report`], decide the exit with [`Scan::verdict`]) |
 //! | record a scan in the store | [`Project::record`] |
+//! | import other scanners' reports | [`Project::import`] → [`Imported`]; record with [`Project::record_import`] |
 //! | status of every criterion | [`Project::status`] |
 //! | Type 1 / Type 2 assessment | [`Project::assess`] (the period is checked by [`Project::assessment_kind`]) |
 //! | what the status shows for ISO/IEC 27001, GDPR, BDSG | [`Project::framework_status`], [`Project::framework_of_assessment`] |
@@ -43,6 +44,7 @@ mod clock;
 mod error;
 mod framework;
 mod gather;
+mod import;
 mod rules;
 mod scan;
 pub mod settings;
@@ -66,6 +68,7 @@ pub use assessment::{
 pub use clock::Clock;
 pub use error::{AssessmentError, ProjectError};
 pub use gather::{Snapshot, gather_histories, gather_snapshot};
+pub use import::{Imported, add_imported_rules};
 pub use rules::{load_rules, ruleset_sha256, scan_rules};
 pub use scan::{Phase, Scan, TOOL_VERSION, Verdict, scan};
 pub use settings::{Environment, Overrides, ScanOverrides, ScanSettings, Settings, VersionSource};
@@ -252,6 +255,47 @@ impl Project {
     ) -> Result<i64, ProjectError> {
         let run = scan.new_run(testat_catalog::builtin(), scope);
         Ok(store.record_run(&run, &self.stamp()).await?)
+    }
+
+    /// The mapping tables in force: the built-in ones and the settings file's
+    /// `[[mapping]]` entries, checked against the catalogues.
+    pub fn mappings(&self) -> Result<testat_import::Mappings, ProjectError> {
+        let origin = self.settings.file_name().display().to_string();
+        Ok(testat_import::Mappings::builtin()?.with_overrides(&self.settings.mappings, &origin)?)
+    }
+
+    /// Reads and maps other scanners' reports (`format`, or recognised by content),
+    /// judged against the settings' threshold.
+    pub fn import(
+        &self,
+        paths: &[PathBuf],
+        format: Option<testat_import::Format>,
+    ) -> Result<Imported, ProjectError> {
+        let clock = self.clock();
+        import::import(
+            paths,
+            format,
+            &self.mappings()?,
+            self.settings.scan.fail_on,
+            clock.now(),
+            &|| clock.now(),
+        )
+    }
+
+    /// Records `imported` in `store`: one run per scope (`scope` for all, or each
+    /// tool's default scope). Returns each scope with its run's ID.
+    pub async fn record_import(
+        &self,
+        store: &Store,
+        imported: &Imported,
+        scope: Option<&str>,
+    ) -> Result<Vec<(String, i64)>, ProjectError> {
+        let mut recorded = Vec::new();
+        for run in imported.new_runs(self.catalog, scope) {
+            let id = store.record_run(&run, &self.stamp()).await?;
+            recorded.push((run.scope, id));
+        }
+        Ok(recorded)
     }
 
     /// The customer handout: what customers must do on their side.

@@ -183,6 +183,7 @@ impl Scan {
                 .collect(),
             findings,
             settings: self.run_settings(),
+            source: None,
         }
     }
 

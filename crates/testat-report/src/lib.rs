@@ -11,13 +11,15 @@
 //! | SARIF 2.1.0 | code-scanning dashboards | failing findings, and excepted ones as suppressed results |
 //! | JUnit XML | CI test reports | one suite per rule, one test case per finding |
 //!
-//! [`summary`] counts the findings; the command line exits with 1 when
+//! [`render_import`] renders what `testat import` read from other scanners in the same
+//! four formats. [`summary`] counts the findings; the command line exits with 1 when
 //! [`Summary::failed_at_threshold`] is not zero. Rendering fails only when the report
 //! contradicts itself (an index pointing nowhere), never by panicking.
 
 pub mod assessment;
 mod common;
 mod error;
+mod import;
 mod json;
 mod junit;
 mod reference;
@@ -34,6 +36,9 @@ use testat_rules::{Exception, ExceptionUse, Finding, RuleSet, Severity};
 
 use crate::common::check;
 pub use crate::error::ReportError;
+pub use crate::import::{
+    IMPORT_SCHEMA_VERSION, ImportReport, at_threshold as import_at_threshold, render_import,
+};
 pub use crate::json::SCHEMA_VERSION;
 pub use crate::reference::rules_reference;
 pub use crate::summary::{Counts, CriterionSummary, DomainSummary, Summary, summary};

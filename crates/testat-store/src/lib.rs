@@ -47,7 +47,7 @@ pub use layout::{
 };
 pub use runs::{
     CriterionCounts, CriterionFailure, FindingChange, NewRun, Run, RunFinding, RunInput,
-    RunSettings, StoredFinding,
+    RunSettings, RunSource, StoredFinding,
 };
 pub use schema::SCHEMA_VERSION;
 pub use team::{ApiToken, Session, User};

@@ -63,6 +63,17 @@ impl RunSettings {
     }
 }
 
+/// The scanner a run was imported from, when it is not Testat's own scan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunSource {
+    /// The tool as it names itself (`checkov`, `Prowler`, `Semgrep OSS`).
+    pub tool: String,
+    /// Its version, when its output says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
 /// A run to record (also the body of an upload to the team server).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -91,6 +102,9 @@ pub struct NewRun {
     /// Settings that changed outcomes.
     #[serde(default, skip_serializing_if = "RunSettings::is_default")]
     pub settings: RunSettings,
+    /// The scanner the findings were imported from; `None` for Testat's own scans.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<RunSource>,
 }
 
 /// A recorded run.
@@ -131,6 +145,9 @@ pub struct Run {
     /// Settings that changed outcomes.
     #[serde(skip_serializing_if = "RunSettings::is_default")]
     pub settings: RunSettings,
+    /// The scanner the findings were imported from; `None` for Testat's own scans.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<RunSource>,
 }
 
 /// A run as stored: the columns as they are, for audit payloads.
@@ -155,6 +172,11 @@ pub(crate) struct RunRow {
     /// that runs recorded before schema 5 verify unchanged.
     #[serde(skip_serializing_if = "no_settings")]
     settings: String,
+    /// NULL for Testat's own scans, and then left out of the audit payload (schema 7).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_tool: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_version: Option<String>,
 }
 
 fn no_settings(text: &str) -> bool {
@@ -186,6 +208,10 @@ impl RunRow {
                 value: self.settings.clone(),
                 expected: "run settings (JSON)",
             })?,
+            source: self.source_tool.map(|tool| RunSource {
+                tool,
+                version: self.source_version,
+            }),
         })
     }
 }
@@ -297,6 +323,18 @@ impl Store {
         select_changes(self, &mut conn, id).await
     }
 
+    /// Every rule ID that has a finding in some run, sorted (for mapping imported
+    /// tools' rule IDs to criteria).
+    pub async fn rule_ids(&self) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT rule FROM finding_changes")
+            .fetch_all(self.pool())
+            .await
+            .map_err(|e| self.err(&e))?;
+        let mut ids: Vec<String> = rows.into_iter().map(|(rule,)| rule).collect();
+        ids.sort_unstable();
+        Ok(ids)
+    }
+
     /// Every finding as it stood at run `id`.
     pub async fn findings_at(&self, id: i64) -> Result<Vec<StoredFinding>> {
         let run = self.run(id).await?;
@@ -382,7 +420,7 @@ async fn select_runs(
     id: Option<i64>,
 ) -> Result<Vec<RunRow>> {
     let sql = format!(
-        "SELECT id, scope, started_at, finished_at, actor, tool_version, catalog_version, ruleset_sha256, rule_count, resource_count, passed, failed, excepted, other, changed, settings FROM runs {tail}"
+        "SELECT id, scope, started_at, finished_at, actor, tool_version, catalog_version, ruleset_sha256, rule_count, resource_count, passed, failed, excepted, other, changed, settings, source_tool, source_version FROM runs {tail}"
     );
     let mut query = sqlx::query_as(&sql);
     if let Some(id) = id {

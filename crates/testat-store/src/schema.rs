@@ -24,10 +24,15 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "finding_buckets",
         include_str!("../migrations/0006_finding_buckets.sql"),
     ),
+    (
+        7,
+        "run source",
+        include_str!("../migrations/0007_run_source.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 const CREATE_VERSION_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_version (
     version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL, tool_version TEXT NOT NULL)";

@@ -94,6 +94,10 @@ fn overrides(cli: &Cli) -> Overrides {
             max_file_size: args.max_file_size,
             account_baseline: args.account_baseline.clone(),
         },
+        Command::Import(args) => ScanOverrides {
+            fail_on: args.fail_on.map(SeverityArg::severity),
+            ..ScanOverrides::default()
+        },
         _ => ScanOverrides::default(),
     };
     Overrides {

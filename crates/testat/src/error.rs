@@ -84,6 +84,12 @@ fn project_hint(e: &ProjectError) -> Option<String> {
                 store.name()
             ));
         }
+        ProjectError::Import(testat_import::ImportError::UnknownFormat { .. }) => {
+            "`testat import` reads Checkov JSON, Prowler OCSF and SARIF 2.1.0; name the format with --format (docs/import.md)"
+        }
+        ProjectError::Import(testat_import::ImportError::Mapping { .. }) => {
+            "fix the [[mapping]] entry; `testat catalog list` shows the C5:2020 criterion IDs"
+        }
         _ => return None,
     };
     Some(hint.into())

@@ -67,6 +67,7 @@ fn run(cli: &Cli) -> Result<ExitStatus, CliError> {
     match &cli.command {
         Command::Catalog(command) => commands::catalog::run(&ctx, command),
         Command::Scan(args) => commands::scan::run(&ctx, args),
+        Command::Import(args) => commands::import::run(&ctx, args),
         Command::Rules(command) => commands::rules::run(&ctx, command),
         Command::Init => commands::init::run(&ctx),
         Command::Runs(command) => commands::runs::run(&ctx, command),

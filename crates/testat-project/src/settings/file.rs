@@ -45,6 +45,10 @@ pub struct SettingsFile {
     /// `[rules.<ID>]`: parameters of rules, by rule ID and parameter name.
     #[serde(default)]
     pub rules: BTreeMap<String, BTreeMap<String, toml::Value>>,
+    /// `[[mapping]]`: imported tools' checks mapped to criteria (beside or instead of
+    /// the built-in tables).
+    #[serde(default, rename = "mapping")]
+    pub mappings: Vec<testat_import::MappingEntry>,
 }
 
 /// `[scan]`.

@@ -19,6 +19,7 @@
 //! | largest input | `max_file_size` | | `[scan] max_file_size` | 2 GiB |
 //! | account baseline | `account_baseline` (added) | | `[scan] account_baseline` | none |
 //! | rule parameters | | | `[rules.<ID>]` | the rule's defaults |
+//! | mappings of imported checks | | | `[[mapping]]` | the built-in tables |
 
 mod file;
 
@@ -189,6 +190,8 @@ pub struct Settings {
     /// The C5 version the flags, the environment or the settings file name, and
     /// which of them named it; `None` leaves it to the store (else 2020).
     pub c5: Option<(C5Version, VersionSource)>,
+    /// `[[mapping]]` entries for imported checks, not yet checked.
+    pub mappings: Vec<testat_import::MappingEntry>,
     /// `[assessment] max_scan_gap`, as written.
     max_scan_gap: Option<String>,
 }
@@ -334,6 +337,7 @@ impl Settings {
                 out_of_scope: file.out_of_scope,
             },
             max_scan_gap: file.assessment.max_scan_gap,
+            mappings: file.mappings,
             file: named,
         })
     }

@@ -507,7 +507,7 @@ impl Store {
         let changed_count = i64::try_from(changes.len()).unwrap_or(i64::MAX);
 
         sqlx::query(
-            "INSERT INTO runs (id, scope, started_at, finished_at, actor, tool_version, catalog_version, ruleset_sha256, rule_count, resource_count, passed, failed, excepted, other, changed, settings) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+            "INSERT INTO runs (id, scope, started_at, finished_at, actor, tool_version, catalog_version, ruleset_sha256, rule_count, resource_count, passed, failed, excepted, other, changed, settings, source_tool, source_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
         )
         .bind(id)
         .bind(scope)
@@ -528,6 +528,8 @@ impl Store {
             serde_json::to_string(&run.settings)
                 .map_err(|e| StoreError::encode(format!("settings of run {id}"), &e))?,
         )
+        .bind(run.source.as_ref().map(|s| s.tool.clone()))
+        .bind(run.source.as_ref().and_then(|s| s.version.clone()))
         .execute(&mut *tx)
         .await
         .map_err(|e| self.err(&e))?;

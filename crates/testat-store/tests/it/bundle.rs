@@ -35,6 +35,7 @@ fn run(at: DateTime<Utc>) -> NewRun {
         }],
         findings: vec![],
         settings: Default::default(),
+        source: None,
     }
 }
 

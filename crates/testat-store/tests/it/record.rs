@@ -76,6 +76,7 @@ fn new_run(scope: &str, n: usize, findings: Vec<RunFinding>) -> NewRun {
         }],
         findings,
         settings: Default::default(),
+        source: None,
     }
 }
 

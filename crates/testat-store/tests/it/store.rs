@@ -15,7 +15,7 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use sqlx::{Connection, Executor};
 use testat_store::{
     AttestStatus, Location, NewAttestation, NewEvidence, NewRun, RunFinding, RunInput, RunSettings,
-    Stamp, Store, StoreError,
+    RunSource, Stamp, Store, StoreError,
 };
 
 fn at(hour: u32) -> DateTime<Utc> {
@@ -56,6 +56,7 @@ fn new_run(hour: u32, findings: Vec<RunFinding>) -> NewRun {
         }],
         findings,
         settings: RunSettings::default(),
+        source: None,
     }
 }
 
@@ -136,6 +137,10 @@ async fn scenario_runs(backend: &Backend) {
         .into(),
         account_baseline: vec!["aws".into()],
     };
+    third.source = Some(RunSource {
+        tool: "checkov".into(),
+        version: Some("3.2.0".into()),
+    });
     let r3 = store.record_run(&third, &stamp(3)).await.unwrap();
     assert_eq!((r1, r2, r3), (1, 2, 3));
     let runs = store.runs().await.unwrap();
@@ -154,6 +159,12 @@ async fn scenario_runs(backend: &Backend) {
         runs[2].settings, third.settings,
         "settings come back as recorded"
     );
+    assert_eq!(runs[0].source, None, "a scan of Testat's own has no source");
+    assert_eq!(
+        runs[2].source, third.source,
+        "the importing tool comes back"
+    );
+    assert_eq!(store.rule_ids().await.unwrap(), ["R1", "R2"]);
     assert_eq!(store.run_inputs(1).await.unwrap()[0].path, "plan.json");
     let criteria = store.run_criteria(3).await.unwrap();
     assert_eq!(criteria.len(), 2);
@@ -452,6 +463,20 @@ async fn scenario_tampering(backend: &Backend) {
         ["run 2: altered: differs from what audit event 3 recorded"]
     );
     conn.execute("UPDATE runs SET settings = '{}' WHERE id = 2")
+        .await
+        .unwrap();
+    assert!(store.verify().await.unwrap().ok());
+
+    // A scan claimed, after the fact, to be another tool's import.
+    conn.execute("UPDATE runs SET source_tool = 'prowler' WHERE id = 2")
+        .await
+        .unwrap();
+    let found = places(store.verify().await.unwrap());
+    assert_eq!(
+        found,
+        ["run 2: altered: differs from what audit event 3 recorded"]
+    );
+    conn.execute("UPDATE runs SET source_tool = NULL WHERE id = 2")
         .await
         .unwrap();
     assert!(store.verify().await.unwrap().ok());

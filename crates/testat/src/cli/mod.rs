@@ -3,6 +3,7 @@
 
 mod assess;
 mod catalog;
+mod import;
 mod inquiry;
 mod scan;
 mod store;
@@ -17,6 +18,7 @@ pub use catalog::{
     AutomationArg, CatalogCommand, CrosswalkArgs, CrosswalkFormat, ExportFormat, ListArgs,
     ListFormat,
 };
+pub use import::ImportArgs;
 pub use inquiry::{InquiryCommand, TransparencyFormat};
 pub use scan::{RulesCommand, ScanArgs, ScanFormatArg, SeverityArg};
 pub use store::{
@@ -86,6 +88,13 @@ pub enum Command {
     /// Exit code 0: nothing failed at or above --fail-on; 1: something did; 2: an
     /// input, rule or usage error.
     Scan(ScanArgs),
+
+    /// Import other scanners' findings (Checkov JSON, Prowler OCSF, SARIF) as C5
+    /// evidence, mapped to criteria.
+    ///
+    /// Exit code 0: nothing failed at or above --fail-on; 1: something did; 2: a file
+    /// or a mapping could not be read (nothing is recorded then).
+    Import(ImportArgs),
 
     /// List, show and test rules (built-in and your own).
     #[command(subcommand)]

@@ -9,6 +9,7 @@ pub mod crosswalk;
 pub mod evidence;
 pub mod exceptions;
 pub mod frameworks;
+pub mod import;
 pub mod init;
 pub mod inquiry;
 pub mod rules;

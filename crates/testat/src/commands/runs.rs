@@ -32,6 +32,10 @@ pub fn run(ctx: &Context, command: &RunsCommand) -> Result<ExitStatus, CliError>
                             r.changed,
                             r.actor
                         ));
+                        if let Some(source) = &r.source {
+                            out.truncate(out.len() - 1);
+                            out.push_str(&format!("  (imported from {})\n", source_text(source)));
+                        }
                     }
                 }
             }
@@ -59,6 +63,9 @@ pub fn run(ctx: &Context, command: &RunsCommand) -> Result<ExitStatus, CliError>
                         run.tool_version, run.catalog_version, run.ruleset_sha256, run.rule_count,
                         run.resource_count, run.passed, run.failed, run.excepted, run.other, run.changed
                     ));
+                    if let Some(source) = &run.source {
+                        out.push_str(&format!("  imported from {}\n", source_text(source)));
+                    }
                     out.push_str("inputs:\n");
                     for i in &inputs {
                         out.push_str(&format!(
@@ -134,4 +141,12 @@ pub fn run(ctx: &Context, command: &RunsCommand) -> Result<ExitStatus, CliError>
         Ok(out)
     })?;
     done(&out)
+}
+
+/// `checkov 3.3.30`, or the tool alone when its output gave no version.
+fn source_text(source: &testat_store::RunSource) -> String {
+    match &source.version {
+        Some(version) => format!("{} {version}", source.tool),
+        None => source.tool.clone(),
+    }
 }

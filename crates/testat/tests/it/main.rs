@@ -24,4 +24,6 @@ mod cli_store;
 mod cli_store_faults;
 mod cli_transition;
 mod cli_versions;
+mod import;
+mod mixed_type2;
 mod support;
