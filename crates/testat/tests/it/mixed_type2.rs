@@ -45,6 +45,7 @@ spec:
   securityContext:
     runAsNonRoot: true
     runAsUser: 10001
+    seccompProfile: {{type: RuntimeDefault}}
   containers:
     - name: web
       image: registry.example.com/web@sha256:{digest}
@@ -55,6 +56,7 @@ spec:
         privileged: {privileged}
         allowPrivilegeEscalation: false
         readOnlyRootFilesystem: true
+        capabilities: {{drop: [ALL]}}
 ",
         digest = "0123456789abcdef".repeat(4)
     )
