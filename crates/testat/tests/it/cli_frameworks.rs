@@ -276,3 +276,52 @@ fn status_framework_rolls_the_c5_status_up_per_entry() {
     );
     assert!(!text.to_lowercase().contains("compliant"), "{text}");
 }
+
+#[test]
+fn assess_and_report_carry_the_framework_sections_asked_for() {
+    let dir = store();
+    let doc = json(at(dir.path()).args([
+        "report",
+        "--framework",
+        "gdpr",
+        "--framework",
+        "iso27001-2022",
+        "-f",
+        "json",
+    ]));
+    let ids: Vec<&str> = doc["frameworks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["framework"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["gdpr", "iso27001-2022"]);
+    let art32a = control(&doc["frameworks"][0], "art32.1.a");
+    assert_eq!(
+        art32a["counts"],
+        serde_json::json!({"met": 1, "partly_met": 1, "not_met": 1, "not_assessed": 3, "not_applicable": 0})
+    );
+    assert_eq!(
+        ids_of(&art32a["supported_by"]),
+        ["CRY-01", "CRY-02"],
+        "not met is never support"
+    );
+
+    let text = stdout(at(dir.path()).args(["assess", "--framework", "bdsg"]));
+    assert!(
+        text.contains(
+            "what this shows for Bundesdatenschutzgesetz (BDSG) (evidence, not compliance):"
+        ),
+        "{text}"
+    );
+    let plain = json(at(dir.path()).args(["report", "-f", "json"]));
+    assert!(plain.get("frameworks").is_none());
+}
+
+fn ids_of(list: &Value) -> Vec<&str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["criterion"].as_str().unwrap())
+        .collect()
+}
