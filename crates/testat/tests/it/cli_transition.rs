@@ -226,20 +226,13 @@ fn carrying_an_attestation_over_is_explicit_and_audited() {
         "{text}"
     );
     // The audit log names both criteria.
-    let db = d.join(".testat/testat.db");
-    let rows = std::process::Command::new("sqlite3")
-        .arg(&db)
-        .arg("SELECT action, object, payload FROM audit_events WHERE action LIKE 'attest%' ORDER BY seq")
-        .output();
-    if let Ok(rows) = rows {
-        let rows = String::from_utf8_lossy(&rows.stdout).into_owned();
-        assert!(
-            rows.contains("attest.carry|carry-over C5:2020 IDM-01 to C5:2026 IAM-01|")
-                && rows.contains("\"from_2020\":\"IDM-01\"")
-                && rows.contains("attest|attestation 1|"),
-            "{rows}"
-        );
-    }
+    let rows = audit_rows(&d.join(".testat/testat.db"));
+    assert!(
+        rows.contains("attest.carry|carry-over C5:2020 IDM-01 to C5:2026 IAM-01|")
+            && rows.contains("\"from_2020\":\"IDM-01\"")
+            && rows.contains("attest|attestation 1|"),
+        "{rows}"
+    );
     ok(d, &["verify"]);
 
     // Not a counterpart, and not into a C5:2020 store.
@@ -283,4 +276,28 @@ fn carrying_an_attestation_over_is_explicit_and_audited() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("into a C5:2026 engagement"));
+}
+
+/// The attestation events of the audit log, one `action|object|payload` line each,
+/// read straight from the SQLite file.
+fn audit_rows(db: &Path) -> String {
+    use sqlx::Connection;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let url = format!("sqlite://{}", db.display());
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT action, object, payload FROM audit_events \
+             WHERE action LIKE 'attest%' ORDER BY seq",
+        )
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+        rows.into_iter()
+            .map(|(action, object, payload)| format!("{action}|{object}|{payload}\n"))
+            .collect()
+    })
 }
