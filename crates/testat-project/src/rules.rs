@@ -277,7 +277,12 @@ mod tests {
             ..settings()
         };
         let rules = scan_rules(catalog, &regions).unwrap();
-        for id in ["AWS-DATA-REGION", "AZ-DATA-LOCATION", "GCP-DATA-LOCATION"] {
+        for id in [
+            "AWS-DATA-REGION",
+            "AZ-DATA-LOCATION",
+            "GCP-DATA-LOCATION",
+            "TC-DATA-LOCATION",
+        ] {
             assert_eq!(
                 rules.get(id).unwrap().parameters()[REGIONS_PARAMETER],
                 serde_json::json!(["eu-central-1", "germanywestcentral"]),
