@@ -27,6 +27,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use testat_catalog::Catalog;
 use testat_records::{Attestation, Evidence, EvidenceKind};
 
+use crate::levels::LevelScope;
 use crate::model::{
     ASSESSMENT_SCHEMA, Assessment, AssessmentKind, AttestationRef, CatalogRef, CriterionResult,
     DomainResult, EvidenceRef, ExceptionRef, FailureInterval, PeriodResult, RuleOutcome, Sample,
@@ -35,7 +36,6 @@ use crate::model::{
 use crate::period::{
     ScopeHistory, draw_sample, failure_intervals, gaps_and_coverage, median_time_to_fix,
 };
-use crate::levels::LevelScope;
 use crate::service::{ScopedOut, ServiceDescription};
 use crate::{CriterionStatus, Inputs, SAMPLE_METHOD, Status};
 

@@ -21,7 +21,9 @@ fn only_complementing() -> Catalog {
         .iter_mut()
         .find(|c| c.id == "CRY-05")
         .unwrap();
-    cry05.subcriteria.retain(|s| s.level == Level::Complementing);
+    cry05
+        .subcriteria
+        .retain(|s| s.level == Level::Complementing);
     assert_eq!(cry05.subcriteria.len(), 1);
     assert_eq!(cry05.subcriteria[0].id, "CRY-05.01AC");
     catalog
@@ -42,7 +44,12 @@ fn failing(rule: &str, criteria: Vec<String>) -> RuleResult {
     }
 }
 
-fn status_of(catalog: &Catalog, scope: &LevelScope, rules: &[RuleResult], id: &str) -> CriterionStatus {
+fn status_of(
+    catalog: &Catalog,
+    scope: &LevelScope,
+    rules: &[RuleResult],
+    id: &str,
+) -> CriterionStatus {
     let inputs = Inputs {
         rules,
         ..Inputs::default()
@@ -143,7 +150,10 @@ fn the_service_description_names_levels_and_mistakes_name_the_key() {
         levels: Some(levels.iter().map(|l| (*l).to_owned()).collect()),
         ..ServiceDescription::default()
     };
-    let scope = with(&["Sharpening"]).level_scope(c5_2026()).unwrap().unwrap();
+    let scope = with(&["Sharpening"])
+        .level_scope(c5_2026())
+        .unwrap()
+        .unwrap();
     assert_eq!(scope.levels, vec![Level::Basic, Level::Sharpening]);
     assert!(scope.chosen);
     let default = ServiceDescription::default()
@@ -159,11 +169,19 @@ fn the_service_description_names_levels_and_mistakes_name_the_key() {
         e.to_string(),
         "[scope]: levels: `complimenting` is not a level (basic, sharpening, complementing)"
     );
-    assert!(with(&["basic", "complimenting"]).validate(c5_2026()).is_err());
+    assert!(
+        with(&["basic", "complimenting"])
+            .validate(c5_2026())
+            .is_err()
+    );
 
     // C5:2020 has no sub-criteria: no level scope, and naming levels is an error.
     let c5_2020 = C5Version::V2020.catalog();
     assert_eq!(ServiceDescription::default().level_scope(c5_2020), Ok(None));
     let e = with(&["basic"]).level_scope(c5_2020).unwrap_err();
-    assert!(e.to_string().starts_with("[scope]: levels: C5:2020 has no sub-criteria"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("[scope]: levels: C5:2020 has no sub-criteria"),
+        "{e}"
+    );
 }

@@ -5,8 +5,8 @@
 use std::fmt::Write;
 
 use testat_assess::{
-    Assessment, AssessmentKind, CriterionResult, CustomerHandout, LevelScope, STATUSES,
-    ScopedOut, ServiceDescription,
+    Assessment, AssessmentKind, CriterionResult, CustomerHandout, LevelScope, STATUSES, ScopedOut,
+    ServiceDescription,
 };
 
 use super::{duration, listed, more, timestamp};
@@ -446,7 +446,12 @@ fn levels_section(out: &mut String, levels: &LevelScope) -> Result<(), ReportErr
     } else {
         writeln!(out, "Out of scope by level:\n")?;
         for o in &levels.out_of_level {
-            writeln!(out, "- {}: {}", escape(&o.criterion), escape(&o.reason(levels)))?;
+            writeln!(
+                out,
+                "- {}: {}",
+                escape(&o.criterion),
+                escape(&o.reason(levels))
+            )?;
         }
         out.push('\n');
     }

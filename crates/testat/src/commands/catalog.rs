@@ -136,7 +136,10 @@ fn list(args: &ListArgs, catalog: &Catalog) -> Result<(), CliError> {
     let level = args.level.map(|l| l.level());
     if level.is_some() && catalog.criteria.iter().all(|c| c.subcriteria.is_empty()) {
         return Err(CliError::usage(
-            format!("{} has no sub-criteria, so --level selects nothing", catalog.name),
+            format!(
+                "{} has no sub-criteria, so --level selects nothing",
+                catalog.name
+            ),
             "levels are a C5:2026 matter: `testat catalog list --c5 2026 --level basic`",
         ));
     }
