@@ -36,6 +36,14 @@ def check_assessment_json(path: pathlib.Path) -> str:
         per_domain.setdefault(c["domain"], {key: 0 for key in KEYS.values()})[KEYS[c["status"]]] += 1
         if c["scoped_out"] is not None and c["status"] != "not applicable":
             problems.append(f"{c['id']} is scoped out but {c['status']}")
+        if "out_of_level" in c and c["status"] != "not applicable":
+            problems.append(f"{c['id']} is out of scope by level but {c['status']}")
+    levels = document.get("levels")
+    if levels is not None:
+        listed = sorted(o["criterion"] for o in levels["out_of_level"])
+        marked = sorted(c["id"] for c in document["criteria"] if "out_of_level" in c)
+        if listed != marked:
+            problems.append(f"criteria out of scope by level {listed} disagree with the criteria {marked}")
     if counted != document["counts"]:
         problems.append(f"counts {document['counts']} disagree with the criteria {counted}")
     for d in document["domains"]:

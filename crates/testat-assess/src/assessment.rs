@@ -27,6 +27,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use testat_catalog::Catalog;
 use testat_records::{Attestation, Evidence, EvidenceKind};
 
+use crate::levels::LevelScope;
 use crate::model::{
     ASSESSMENT_SCHEMA, Assessment, AssessmentKind, AttestationRef, CatalogRef, CriterionResult,
     DomainResult, EvidenceRef, ExceptionRef, FailureInterval, PeriodResult, RuleOutcome, Sample,
@@ -90,6 +91,10 @@ pub struct AssessmentInputs<'a> {
     pub service: &'a ServiceDescription,
     /// Criteria scoped out (validated).
     pub scope: &'a [ScopedOut],
+    /// C5:2026: the levels of sub-criteria covered (`None` for a catalogue without
+    /// sub-criteria). The rules' criteria in `rules` must already follow it
+    /// ([`LevelScope::criteria_of`]).
+    pub levels: Option<&'a LevelScope>,
     /// Type 2 only.
     pub period: Option<PeriodInputs<'a>>,
     /// When the report is produced.
@@ -111,6 +116,9 @@ pub fn day_bounds(from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, DateTime<Ut
 pub fn build_assessment(catalog: &Catalog, inputs: &AssessmentInputs<'_>) -> Assessment {
     let end = inputs.kind.end();
     let mut statuses = crate::assess(catalog, &inputs.state, end);
+    if let Some(levels) = inputs.levels {
+        crate::levels::apply_levels(&mut statuses, levels);
+    }
     apply_scope(&mut statuses, inputs.scope);
     let latest = latest_attestations(inputs.state.attestations);
     let (start, stop) = inputs.kind.bounds();
@@ -152,6 +160,14 @@ pub fn build_assessment(catalog: &Catalog, inputs: &AssessmentInputs<'_>) -> Ass
             status: status.status,
             reasons: status.reasons,
             scoped_out: None,
+            out_of_level: inputs
+                .levels
+                .and_then(|l| l.out_of_level(id))
+                .map(|o| o.levels.clone()),
+            excluded_subcriteria: inputs
+                .levels
+                .map(|l| l.excluded_subcriteria(id).to_vec())
+                .unwrap_or_default(),
             rules: rule_outcomes(&mapped, &inputs.state),
             attestation: latest.get(id).map(|a| attestation_ref(a)),
             evidence: evidence_refs(id, inputs.state.evidence, end),
@@ -240,6 +256,7 @@ pub fn build_assessment(catalog: &Catalog, inputs: &AssessmentInputs<'_>) -> Ass
         },
         service: inputs.service.clone(),
         scope: inputs.scope.to_vec(),
+        levels: inputs.levels.cloned(),
         counts,
         domains,
         criteria,

@@ -71,6 +71,7 @@ pub fn service() -> ServiceDescription {
             reason: "Physical security is provided by the carved-out data centre operator.".into(),
             subservice: Some("Rechenzentrum AG".into()),
         }],
+        levels: None,
     }
 }
 
@@ -91,6 +92,8 @@ pub fn type2(catalog: &Catalog) -> Assessment {
             status: Status::NotAssessed,
             reasons: vec!["nothing recorded: no scan results, attestation or evidence".into()],
             scoped_out: scoped.map(|s| s.reason.clone()),
+            out_of_level: None,
+            excluded_subcriteria: Vec::new(),
             rules: Vec::new(),
             attestation: None,
             evidence: Vec::new(),
@@ -254,6 +257,7 @@ pub fn type2(catalog: &Catalog) -> Assessment {
         },
         service,
         scope,
+        levels: None,
         counts,
         domains,
         criteria,

@@ -45,6 +45,7 @@ mod assessment;
 pub mod example;
 mod framework;
 mod handout;
+mod levels;
 mod model;
 mod period;
 mod service;
@@ -63,6 +64,7 @@ pub use framework::{
     framework_rollup,
 };
 pub use handout::{HANDOUT_SCHEMA, customer_handout};
+pub use levels::{LevelScope, OutOfLevel, PartlyInLevel, apply_levels};
 pub use model::*;
 pub use service::{
     DEPLOYMENT_MODELS, LOCATION_PURPOSES, Location, OutOfScope, SERVICE_MODELS, SUBSERVICE_METHODS,

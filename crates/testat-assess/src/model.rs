@@ -11,6 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::Status;
+use crate::levels::LevelScope;
 use crate::service::{ScopedOut, ServiceDescription};
 
 /// The schema name and version of the serialised [`Assessment`].
@@ -100,6 +101,10 @@ pub struct Assessment {
     pub service: ServiceDescription,
     /// Criteria scoped out, with the reason.
     pub scope: Vec<ScopedOut>,
+    /// C5:2026: the levels of sub-criteria covered and the criteria out of scope by
+    /// level; absent for a catalogue without sub-criteria.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub levels: Option<LevelScope>,
     /// How many criteria have each status.
     pub counts: StatusCounts,
     /// Per domain, in catalogue order.
@@ -205,6 +210,14 @@ pub struct CriterionResult {
     pub reasons: Vec<String>,
     /// Set when scoped out: the reason.
     pub scoped_out: Option<String>,
+    /// C5:2026: set when every sub-criterion is at a level the engagement does not
+    /// cover: those levels (the criterion is `not applicable`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub out_of_level: Option<Vec<testat_catalog::Level>>,
+    /// C5:2026: its sub-criteria at levels not covered, when others are covered (the
+    /// criterion is assessed on those).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub excluded_subcriteria: Vec<String>,
     /// The rules mapped to it and their latest outcome in the assessment.
     pub rules: Vec<RuleOutcome>,
     /// The latest attestation at the assessment date.

@@ -1,15 +1,19 @@
 //! The service description: what the attested service is, where it runs, which
-//! subservice organisations it relies on, and which criteria are out of scope and why.
+//! subservice organisations it relies on, which criteria are out of scope and why,
+//! and (C5:2026) which levels of sub-criteria the engagement covers.
 //!
 //! It is written in `testat.toml` (`[service]`, `[[location]]`, `[[subservice]]`,
-//! `[[out_of_scope]]`) and appears in every report. [`ServiceDescription::validate`]
-//! checks it against the catalogue and resolves the scoping to one reason per
-//! criterion.
+//! `[[out_of_scope]]`, `[scope] levels`) and appears in every report.
+//! [`ServiceDescription::validate`] checks it against the catalogue and resolves the
+//! scoping to one reason per criterion; [`ServiceDescription::level_scope`] resolves
+//! the levels.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
-use testat_catalog::Catalog;
+use testat_catalog::{Catalog, Level};
+
+use crate::levels::LevelScope;
 
 /// `[service]`: the service under assessment.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,6 +112,10 @@ pub struct ServiceDescription {
     pub subservices: Vec<Subservice>,
     /// `[[out_of_scope]]`.
     pub out_of_scope: Vec<OutOfScope>,
+    /// `[scope] levels`, as written: the levels of sub-criteria covered (C5:2026);
+    /// `None` when the file does not say (every level).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub levels: Option<Vec<String>>,
 }
 
 /// One criterion scoped out, resolved from [`OutOfScope`].
@@ -195,9 +203,49 @@ impl ServiceDescription {
         self.service.as_ref().map_or(missing, |s| s.name.as_str())
     }
 
+    /// The levels of sub-criteria covered, resolved against `catalog`: `None` for a
+    /// catalogue without sub-criteria (C5:2020), every level when the description
+    /// names none. Basic is always covered.
+    ///
+    /// An unknown level name is an error, and so is naming levels for a catalogue
+    /// without sub-criteria: a report must not claim a level scope it cannot apply.
+    pub fn level_scope(&self, catalog: &Catalog) -> Result<Option<LevelScope>, ServiceError> {
+        let place = "[scope]";
+        let has_levels = catalog.criteria.iter().any(|c| !c.subcriteria.is_empty());
+        let Some(names) = &self.levels else {
+            return Ok(has_levels.then(|| LevelScope::all(catalog)));
+        };
+        if !has_levels {
+            return Err(ServiceError {
+                place: place.to_owned(),
+                message: format!(
+                    "levels: {} has no sub-criteria, so it cannot be scoped by level; levels apply to C5:2026 engagements",
+                    catalog.name
+                ),
+            });
+        }
+        let mut levels = Vec::with_capacity(names.len());
+        for name in names {
+            let wanted = name.trim().to_lowercase();
+            let level = Level::ALL
+                .into_iter()
+                .find(|l| l.as_str() == wanted)
+                .ok_or_else(|| ServiceError {
+                    place: place.to_owned(),
+                    message: format!(
+                        "levels: `{name}` is not a level (basic, sharpening, complementing)"
+                    ),
+                })?;
+            levels.push(level);
+        }
+        Ok(Some(LevelScope::new(catalog, &levels, true)))
+    }
+
     /// Checks every entry against the allowed values and the catalogue, and returns
-    /// the criteria scoped out (in catalogue order), one reason each.
+    /// the criteria scoped out (in catalogue order), one reason each. The levels are
+    /// checked too ([`Self::level_scope`]).
     pub fn validate(&self, catalog: &Catalog) -> Result<Vec<ScopedOut>, ServiceError> {
+        self.level_scope(catalog)?;
         if let Some(s) = &self.service {
             let place = "[service]";
             required(place, "name", &s.name)?;

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 use testat_assess::{
-    Assessment, AssessmentInputs, AssessmentKind, CriterionStatus, PeriodInputs, RuleInfo,
-    ScopedOut, build_assessment,
+    Assessment, AssessmentInputs, AssessmentKind, CriterionStatus, LevelScope, PeriodInputs,
+    RuleInfo, ScopedOut, build_assessment,
 };
 use testat_catalog::C5Version;
 use testat_import::Mappings;
@@ -30,6 +30,10 @@ pub const C5_2026_REQUIRED: NaiveDate = match NaiveDate::from_ymd_opt(2027, 6, 1
 pub struct StatusReport {
     /// The day the status holds for.
     pub as_of: NaiveDate,
+    /// C5:2026: the levels of sub-criteria covered and the criteria out of scope by
+    /// level; absent for a catalogue without sub-criteria.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub levels: Option<LevelScope>,
     /// One status per criterion of the catalogue, in catalogue order.
     pub criteria: Vec<CriterionStatus>,
 }
@@ -68,6 +72,7 @@ pub struct SampleRequest {
 pub struct StatusJob<'p> {
     project: &'p Project,
     scope: Vec<ScopedOut>,
+    levels: Option<LevelScope>,
     rules: BTreeMap<String, RuleInfo>,
     mappings: Mappings,
 }
@@ -79,6 +84,7 @@ pub struct AssessmentJob<'p> {
     request: AssessmentRequest,
     kind: AssessmentKind,
     scope: Vec<ScopedOut>,
+    levels: Option<LevelScope>,
     max_gap: Duration,
     rules: BTreeMap<String, RuleInfo>,
     mappings: Mappings,
@@ -90,6 +96,7 @@ impl Project {
         Ok(StatusJob {
             project: self,
             scope: self.settings().scope(self.catalog())?,
+            levels: self.level_scope()?,
             rules: self.rule_infos()?,
             mappings: self.mappings()?,
         })
@@ -148,6 +155,7 @@ impl Project {
             request: *request,
             kind: self.assessment_kind(request)?,
             scope: self.settings().scope(self.catalog())?,
+            levels: self.level_scope()?,
             max_gap: self.settings().max_scan_gap()?,
             rules: self.rule_infos()?,
             mappings: self.mappings()?,
@@ -175,9 +183,13 @@ impl StatusJob<'_> {
             .exceptions
             .extend(project.settings().exceptions.iter().cloned());
         let mut criteria = testat_assess::assess(project.catalog(), &snapshot.inputs(), today);
+        if let Some(levels) = &self.levels {
+            testat_assess::apply_levels(&mut criteria, levels);
+        }
         testat_assess::apply_scope(&mut criteria, &self.scope);
         Ok(StatusReport {
             as_of: today,
+            levels: self.levels.clone(),
             criteria,
         })
     }
@@ -239,6 +251,7 @@ impl AssessmentJob<'_> {
                 rules: &rules,
                 service: &project.settings().service,
                 scope: &self.scope,
+                levels: self.levels.as_ref(),
                 period,
                 generated_at: now,
                 tool_version: TOOL_VERSION,

@@ -54,7 +54,7 @@ use std::path::PathBuf;
 
 use std::collections::BTreeMap;
 
-use testat_assess::{CustomerHandout, RuleInfo};
+use testat_assess::{CustomerHandout, LevelScope, RuleInfo};
 use testat_catalog::{C5Version, Catalog, ExternalCatalog};
 use testat_inquiry::Due;
 use testat_records::Exception;
@@ -194,15 +194,27 @@ impl Project {
         )
     }
 
+    /// The levels of sub-criteria the engagement covers (`[scope] levels`): `None`
+    /// under C5:2020, every level when the settings name none.
+    pub fn level_scope(&self) -> Result<Option<LevelScope>, ProjectError> {
+        self.settings.level_scope(self.catalog)
+    }
+
     /// The rules by ID with the criteria of the engagement's version they test: their
-    /// C5:2020 criteria, or for C5:2026 the criteria of the sub-criteria they name.
+    /// C5:2020 criteria, or for C5:2026 the criteria of the sub-criteria they name at
+    /// the levels in scope ([`Self::level_scope`]).
     pub fn rule_infos(&self) -> Result<BTreeMap<String, RuleInfo>, ProjectError> {
         let rules = self.rules()?;
         let mut infos = RuleInfo::of(&rules);
         if self.version == C5Version::V2026 {
+            let levels = self.level_scope()?;
             for rule in rules.rules() {
                 if let Some(info) = infos.get_mut(rule.id()) {
-                    info.criteria = criteria_2026_of(&rule.spec.criteria_2026);
+                    let entries = &rule.spec.criteria_2026;
+                    info.criteria = match &levels {
+                        Some(levels) => levels.criteria_of(entries),
+                        None => criteria_2026_of(entries),
+                    };
                 }
             }
         }

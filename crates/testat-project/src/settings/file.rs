@@ -39,6 +39,9 @@ pub struct SettingsFile {
     /// `[[out_of_scope]]`: criteria not assessed, with the reason.
     #[serde(default)]
     pub out_of_scope: Vec<OutOfScope>,
+    /// `[scope]`: the levels of sub-criteria covered (C5:2026).
+    #[serde(default)]
+    pub scope: ScopeSection,
     /// `[assessment]`: settings of Type 2 assessments.
     #[serde(default)]
     pub assessment: AssessmentSection,
@@ -82,6 +85,16 @@ pub struct CatalogSection {
     pub external: Option<PathBuf>,
     /// The C5 version of the engagement (`2020` or `2026`).
     pub version: Option<testat_catalog::C5Version>,
+}
+
+/// `[scope]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeSection {
+    /// The levels of C5:2026 sub-criteria the engagement covers (`basic`,
+    /// `sharpening`, `complementing`), as written; checked against the catalogue by
+    /// [`testat_assess::ServiceDescription::level_scope`]. `None`: every level.
+    pub levels: Option<Vec<String>>,
 }
 
 /// `[assessment]`.

@@ -20,6 +20,7 @@
 //! | account baseline | `account_baseline` (added) | | `[scan] account_baseline` | none |
 //! | rule parameters | | | `[rules.<ID>]` | the rule's defaults |
 //! | mappings of imported checks | | | `[[mapping]]` | the built-in tables |
+//! | levels of sub-criteria (C5:2026) | | | `[scope] levels` | every level |
 
 mod file;
 
@@ -27,7 +28,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::Duration;
-use testat_assess::{ScopedOut, ServiceDescription};
+use testat_assess::{LevelScope, ScopedOut, ServiceDescription};
 use testat_catalog::{C5Version, Catalog};
 use testat_records::Exception;
 use testat_rules::Severity;
@@ -335,6 +336,7 @@ impl Settings {
                 locations: file.locations,
                 subservices: file.subservices,
                 out_of_scope: file.out_of_scope,
+                levels: file.scope.levels,
             },
             max_scan_gap: file.assessment.max_scan_gap,
             mappings: file.mappings,
@@ -354,6 +356,18 @@ impl Settings {
     pub fn scope(&self, catalog: &Catalog) -> Result<Vec<ScopedOut>, ProjectError> {
         self.service
             .validate(catalog)
+            .map_err(|error| ProjectError::Service {
+                path: self.file_name(),
+                error,
+            })
+    }
+
+    /// The levels of sub-criteria the engagement covers (`[scope] levels`), checked
+    /// against `catalog`: `None` for a catalogue without sub-criteria, every level
+    /// when the file names none.
+    pub fn level_scope(&self, catalog: &Catalog) -> Result<Option<LevelScope>, ProjectError> {
+        self.service
+            .level_scope(catalog)
             .map_err(|error| ProjectError::Service {
                 path: self.file_name(),
                 error,

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use testat_assess::{
-    Assessment, AssessmentKind, CriterionResult, CustomerHandout, STATUSES, ScopedOut,
+    Assessment, AssessmentKind, CriterionResult, CustomerHandout, LevelScope, STATUSES, ScopedOut,
     ServiceDescription,
 };
 
@@ -58,6 +58,9 @@ pub fn render_markdown(a: &Assessment) -> Result<String, ReportError> {
         escape(&a.catalog.version)
     )?;
     service_section(&mut out, &a.service, &a.scope)?;
+    if let Some(levels) = &a.levels {
+        levels_section(&mut out, levels)?;
+    }
 
     writeln!(out, "## Summary\n")?;
     writeln!(out, "| Status | Criteria |\n| --- | ---: |")?;
@@ -200,6 +203,21 @@ fn criterion(out: &mut String, c: &CriterionResult) -> Result<(), ReportError> {
     writeln!(out, "Automation: {}.", c.automation)?;
     if let Some(reason) = &c.scoped_out {
         writeln!(out, "Out of scope: {}.", escape(reason))?;
+    }
+    if let Some(levels) = &c.out_of_level {
+        let levels: Vec<&str> = levels.iter().map(|l| l.as_str()).collect();
+        writeln!(
+            out,
+            "Out of scope by level: only {} sub-criteria.",
+            levels.join(", ")
+        )?;
+    }
+    if !c.excluded_subcriteria.is_empty() {
+        writeln!(
+            out,
+            "Sub-criteria out of scope by level: {}.",
+            escape(&c.excluded_subcriteria.join(", "))
+        )?;
     }
     out.push('\n');
     for r in &c.reasons {
@@ -404,6 +422,45 @@ fn service_section(
             )?;
         }
         out.push('\n');
+    }
+    Ok(())
+}
+
+/// `### Levels`: the levels of sub-criteria covered and the criteria they leave out.
+fn levels_section(out: &mut String, levels: &LevelScope) -> Result<(), ReportError> {
+    writeln!(out, "### Levels\n")?;
+    let source = if levels.chosen {
+        "as the service description chooses"
+    } else {
+        "every level, as the service description chooses none"
+    };
+    writeln!(
+        out,
+        "Sub-criteria in scope: **{}** ({source}): {} of {} sub-criteria.\n",
+        levels.describe(),
+        levels.subcriteria_in_scope,
+        levels.subcriteria_in_scope + levels.subcriteria_out_of_scope
+    )?;
+    if levels.out_of_level.is_empty() {
+        writeln!(out, "No criterion is out of scope by level.\n")?;
+    } else {
+        writeln!(out, "Out of scope by level:\n")?;
+        for o in &levels.out_of_level {
+            writeln!(
+                out,
+                "- {}: {}",
+                escape(&o.criterion),
+                escape(&o.reason(levels))
+            )?;
+        }
+        out.push('\n');
+    }
+    if !levels.partly_in_level.is_empty() {
+        writeln!(
+            out,
+            "{} criteria are assessed on part of their sub-criteria; each names the ones left out.\n",
+            levels.partly_in_level.len()
+        )?;
     }
     Ok(())
 }

@@ -51,7 +51,7 @@ pub struct ListArgs {
     pub domain: Option<String>,
     /// List a framework's controls or articles with the C5 criteria mapped to them,
     /// instead of criteria.
-    #[arg(long, value_name = "ID", conflicts_with_all = ["domain", "tag", "automation"])]
+    #[arg(long, value_name = "ID", conflicts_with_all = ["domain", "tag", "automation", "level"])]
     pub framework: Option<super::FrameworkArg>,
     /// Only criteria with this topic tag (e.g. encryption).
     #[arg(long, value_name = "TAG")]
@@ -59,6 +59,9 @@ pub struct ListArgs {
     /// Only criteria that configuration scans can test this far.
     #[arg(long, value_name = "LEVEL")]
     pub automation: Option<AutomationArg>,
+    /// C5:2026: only criteria with sub-criteria at this level.
+    #[arg(long, value_name = "LEVEL")]
+    pub level: Option<LevelArg>,
     /// Output format.
     #[arg(long, short = 'f', default_value = "table")]
     pub format: ListFormat,
@@ -115,6 +118,28 @@ pub enum ListFormat {
 pub enum ExportFormat {
     /// OSCAL 1.1 catalog in JSON.
     OscalJson,
+}
+
+/// Levels of C5:2026 sub-criteria as a command-line value.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LevelArg {
+    /// Basic sub-criteria (`…B`).
+    Basic,
+    /// Additional, sharpening sub-criteria (`…AS`).
+    Sharpening,
+    /// Additional, complementing sub-criteria (`…AC`).
+    Complementing,
+}
+
+impl LevelArg {
+    /// The catalogue's level.
+    pub fn level(self) -> testat_catalog::Level {
+        match self {
+            Self::Basic => testat_catalog::Level::Basic,
+            Self::Sharpening => testat_catalog::Level::Sharpening,
+            Self::Complementing => testat_catalog::Level::Complementing,
+        }
+    }
 }
 
 /// Automation levels as a command-line value.

@@ -155,6 +155,9 @@ fn text_summary(a: &Assessment) -> String {
     if !a.scope.is_empty() {
         let _ = writeln!(out, "{} criteria out of scope", a.scope.len());
     }
+    if let Some(levels) = &a.levels {
+        let _ = writeln!(out, "{}", levels.summary());
+    }
     if let Some(p) = &a.period {
         let runs: usize = p.runs.values().sum();
         let _ = writeln!(

@@ -133,9 +133,20 @@ fn list(args: &ListArgs, catalog: &Catalog) -> Result<(), CliError> {
         AutomationArg::Partly => Automation::Partly,
         AutomationArg::Manual => Automation::Manual,
     });
+    let level = args.level.map(|l| l.level());
+    if level.is_some() && catalog.criteria.iter().all(|c| c.subcriteria.is_empty()) {
+        return Err(CliError::usage(
+            format!(
+                "{} has no sub-criteria, so --level selects nothing",
+                catalog.name
+            ),
+            "levels are a C5:2026 matter: `testat catalog list --c5 2026 --level basic`",
+        ));
+    }
     let selected: Vec<&Criterion> = catalog
         .criteria
         .iter()
+        .filter(|c| level.is_none_or(|l| c.subcriteria_at(l).next().is_some()))
         .filter(|c| domain.as_ref().is_none_or(|d| &c.domain == d))
         .filter(|c| tag.as_ref().is_none_or(|t| c.tags.contains(t)))
         .filter(|c| automation.is_none_or(|a| c.automation == a))

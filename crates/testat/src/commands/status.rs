@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use testat_assess::{CriterionStatus, Status};
+use testat_assess::{CriterionStatus, LevelScope, Status};
 
 use crate::cli::{ShowFormat, StatusArgs};
 use crate::commands::frameworks;
@@ -16,6 +16,8 @@ use crate::output::emit;
 #[derive(Serialize)]
 struct StatusList<'a> {
     as_of: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    levels: Option<&'a LevelScope>,
     counts: BTreeMap<&'static str, usize>,
     criteria: &'a [CriterionStatus],
 }
@@ -83,10 +85,11 @@ pub fn run(ctx: &Context, args: &StatusArgs) -> Result<ExitStatus, CliError> {
         (Some(_), Some(c)) => explain(c, &today.to_string()),
         _ if json => serde_json::to_string_pretty(&StatusList {
             as_of: today.to_string(),
+            levels: status.levels.as_ref(),
             counts: counts(&all),
             criteria: &all,
         })?,
-        _ => table(&all, &today.to_string()),
+        _ => table(&all, &today.to_string(), status.levels.as_ref()),
     };
     if !out.ends_with('\n') {
         out.push('\n');
@@ -103,8 +106,13 @@ fn counts(all: &[CriterionStatus]) -> BTreeMap<&'static str, usize> {
     counts
 }
 
-fn table(all: &[CriterionStatus], as_of: &str) -> String {
-    let mut out = format!("status as of {as_of}\nID       STATUS          REASON\n");
+fn table(all: &[CriterionStatus], as_of: &str, levels: Option<&LevelScope>) -> String {
+    let mut out = format!("status as of {as_of}\n");
+    if let Some(levels) = levels {
+        out.push_str(&levels.summary());
+        out.push('\n');
+    }
+    out.push_str("ID       STATUS          REASON\n");
     for c in all {
         let first = c.reasons.first().map_or("", String::as_str);
         let more = match c.reasons.len() {

@@ -16,6 +16,7 @@ mod cli_bundle;
 mod cli_catalog;
 mod cli_frameworks;
 mod cli_inquiry;
+mod cli_levels;
 mod cli_location;
 mod cli_scan;
 mod cli_serve;
