@@ -12,7 +12,9 @@ use crate::model::{
     CustomerHandout, EvidenceRef, ExceptionRef, FailureInterval, Gap, PeriodResult, RuleOutcome,
     Sample, SampledRun,
 };
-use crate::service::{Location, OutOfScope, Service, ServiceDescription, Subservice};
+use crate::service::{
+    GdprCommitments, Location, OutOfScope, Service, ServiceDescription, Subservice,
+};
 
 fn at(day: u32, hour: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, day, hour, 0, 0)
@@ -49,14 +51,14 @@ pub fn service() -> ServiceDescription {
                 country: "DE".into(),
                 purposes: vec!["processing".into(), "storage".into()],
                 operated_by: Some("Rechenzentrum AG".into()),
-                regions: Vec::new(),
+                ..Location::default()
             },
             Location {
                 name: "Berlin".into(),
                 country: "DE".into(),
                 purposes: vec!["backup".into()],
                 operated_by: None,
-                regions: Vec::new(),
+                ..Location::default()
             },
         ],
         subservices: vec![Subservice {
@@ -65,12 +67,14 @@ pub fn service() -> ServiceDescription {
             method: "carve-out".into(),
             criteria: vec!["PS-01".into(), "PS-02".into()],
             attestation: Some("C5:2020 Type 2, 2025-01-01 to 2025-12-31".into()),
+            ..Subservice::default()
         }],
         out_of_scope: vec![OutOfScope {
             criteria: vec!["PS".into()],
             reason: "Physical security is provided by the carved-out data centre operator.".into(),
             subservice: Some("Rechenzentrum AG".into()),
         }],
+        gdpr: GdprCommitments::default(),
     }
 }
 

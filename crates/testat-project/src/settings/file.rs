@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use testat_assess::{Location, OutOfScope, Service, Subservice};
+use testat_assess::{GdprCommitments, Location, OutOfScope, Service, Subservice};
 use testat_records::Exception;
 use testat_rules::Severity;
 
@@ -39,6 +39,9 @@ pub struct SettingsFile {
     /// `[[out_of_scope]]`: criteria not assessed, with the reason.
     #[serde(default)]
     pub out_of_scope: Vec<OutOfScope>,
+    /// `[gdpr]`: commitments as a processor under the GDPR.
+    #[serde(default)]
+    pub gdpr: GdprCommitments,
     /// `[assessment]`: settings of Type 2 assessments.
     #[serde(default)]
     pub assessment: AssessmentSection,

@@ -335,6 +335,7 @@ impl Settings {
                 locations: file.locations,
                 subservices: file.subservices,
                 out_of_scope: file.out_of_scope,
+                gdpr: file.gdpr,
             },
             max_scan_gap: file.assessment.max_scan_gap,
             mappings: file.mappings,
