@@ -285,7 +285,11 @@ pub fn gdpr_pack(inputs: GdprInputs<'_>) -> GdprPack {
                 name: s.name.clone(),
                 provides: s.provides.clone(),
                 method: s.method.clone(),
-                outside_eu_eea: countries.iter().filter(|c| !in_eu_eea(c)).cloned().collect(),
+                outside_eu_eea: countries
+                    .iter()
+                    .filter(|c| !in_eu_eea(c))
+                    .cloned()
+                    .collect(),
                 countries,
                 transfer,
                 mechanism,
@@ -394,7 +398,10 @@ mod tests {
     use super::*;
     use crate::service::{Location, Subservice};
 
-    fn pack(statuses: Vec<(&'static str, &'static str, Status)>, service: &ServiceDescription) -> GdprPack {
+    fn pack(
+        statuses: Vec<(&'static str, &'static str, Status)>,
+        service: &ServiceDescription,
+    ) -> GdprPack {
         gdpr_pack(GdprInputs {
             framework: framework("gdpr").unwrap(),
             mapping: mappings("gdpr", C5Version::V2020).unwrap(),

@@ -65,8 +65,8 @@ pub use framework::{
 };
 pub use gdpr::{
     BreachNotification, GDPR_DISCLAIMER, GdprInputs, GdprPack, LocationTransfer,
-    SubserviceTransfer, TOM_HEADINGS, TomCriterion, TomHeading, TransferState,
-    TransparencyFigures, gdpr_pack, in_eu_eea,
+    SubserviceTransfer, TOM_HEADINGS, TomCriterion, TomHeading, TransferState, TransparencyFigures,
+    gdpr_pack, in_eu_eea,
 };
 pub use handout::{HANDOUT_SCHEMA, customer_handout};
 pub use model::*;

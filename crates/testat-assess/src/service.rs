@@ -389,8 +389,7 @@ fn transfer(
     if mechanism == Some(TransferMechanism::Other) && !described {
         return Err(ServiceError {
             place: place.to_owned(),
-            message: "transfer_mechanism `other` needs a transfer_note that says what it is"
-                .into(),
+            message: "transfer_mechanism `other` needs a transfer_note that says what it is".into(),
         });
     }
     Ok(())
