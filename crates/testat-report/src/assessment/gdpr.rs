@@ -30,6 +30,9 @@ pub const BREACH: &str = "Notification of personal data breaches";
 /// The heading of the transparency figures.
 pub const TRANSPARENCY: &str = "Requests from authorities (transparency report)";
 
+/// The line for a point without a measure in place.
+pub const NONE_IN_PLACE: &str = "In place: none shown by the C5 status";
+
 /// The groups of a measure heading, in the order shown: (label, criteria).
 pub fn groups(h: &TomHeading) -> [(&'static str, &[TomCriterion]); 5] {
     [
@@ -112,17 +115,19 @@ pub fn figures(r: &TransparencyReport) -> Vec<(String, String)> {
             r.outside_eea.0.display(),
         ),
     ];
+    for l in &r.countries {
+        let key = if l.key == testat_inquiry::OTHER_COUNTRIES {
+            "other countries"
+        } else {
+            l.key.as_str()
+        };
+        rows.push((format!("Country: {key}"), l.requests.0.display()));
+    }
     let lines = |prefix: &str, list: &[Line], rows: &mut Vec<(String, String)>| {
         for l in list {
-            let key = if l.key == testat_inquiry::OTHER_COUNTRIES {
-                "other countries"
-            } else {
-                l.key.as_str()
-            };
-            rows.push((format!("{prefix}: {key}"), l.requests.0.display()));
+            rows.push((format!("{prefix}: {}", l.key), l.requests.0.display()));
         }
     };
-    lines("Country", &r.countries, &mut rows);
     lines("Kind", &r.kinds, &mut rows);
     lines("Outcome", &r.outcomes, &mut rows);
     rows.push((
@@ -151,13 +156,13 @@ pub fn markdown(out: &mut String, g: &GdprPack) -> Result<(), ReportError> {
     for h in &g.measures {
         writeln!(out, "#### {}\n", escape(&point_heading(h)))?;
         writeln!(out, "{}\n", escape(&h.summary))?;
+        if h.in_place.is_empty() && h.partly_in_place.is_empty() {
+            writeln!(out, "- {NONE_IN_PLACE}")?;
+        }
         for (label, list) in groups(h) {
             if !list.is_empty() {
                 writeln!(out, "- {label}: {}", escape(&criteria(list)))?;
             }
-        }
-        if h.in_place.is_empty() && h.partly_in_place.is_empty() {
-            writeln!(out, "- In place: none shown by the C5 status")?;
         }
         out.push('\n');
     }

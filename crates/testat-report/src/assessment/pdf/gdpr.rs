@@ -37,14 +37,16 @@ pub(super) fn gdpr(doc: &mut Doc, g: &GdprPack, number: usize) {
         doc.ensure(4.0 * leading(BODY));
         doc.paragraph(&[b(words::point_heading(h))], 0.0, BODY, INK);
         doc.paragraph(&[r(h.summary.as_str())], 12.0, SMALL, MUTED);
-        let mut items: Vec<Vec<_>> = words::groups(h)
-            .into_iter()
-            .filter(|(_, list)| !list.is_empty())
-            .map(|(label, list)| vec![b(format!("{label}: ")), r(words::criteria(list))])
-            .collect();
+        let mut items: Vec<Vec<_>> = Vec::new();
         if h.in_place.is_empty() && h.partly_in_place.is_empty() {
-            items.push(vec![b("In place: "), r("none shown by the C5 status")]);
+            items.push(vec![b(words::NONE_IN_PLACE)]);
         }
+        items.extend(
+            words::groups(h)
+                .into_iter()
+                .filter(|(_, list)| !list.is_empty())
+                .map(|(label, list)| vec![b(format!("{label}: ")), r(words::criteria(list))]),
+        );
         doc.bullets(&items, 12.0, SMALL);
         doc.space(4.0);
     }
