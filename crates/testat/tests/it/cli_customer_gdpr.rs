@@ -39,6 +39,7 @@ incident_handling = "Incidents are handled by the provider's security team."
 name = "Frankfurt"
 country = "DE"
 purposes = ["processing", "storage"]
+regions = ["eu-central-1"]
 
 [[location]]
 name = "Virginia"
@@ -450,6 +451,23 @@ fn html_and_pdf_carry_the_annex() {
     ] {
         assert!(text.contains(needle), "{needle} in\n{text}");
     }
+}
+
+#[test]
+fn the_annex_needs_a_store_and_the_plain_handout_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("testat.toml"), SETTINGS).unwrap();
+    let out = at(dir.path())
+        .args(["report", "customer", "--gdpr"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no Testat store here"));
+    assert!(!dir.path().join(".testat").exists());
+    at(dir.path())
+        .args(["report", "customer"])
+        .assert()
+        .success();
 }
 
 #[test]
