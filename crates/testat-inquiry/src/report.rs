@@ -373,6 +373,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn year_of_a_day_is_the_whole_calendar_year() {
+        let p = Period::year_of(NaiveDate::from_ymd_opt(2026, 7, 15).unwrap());
+        assert_eq!(p.to_string(), "2026");
+        assert_eq!(p.start(), NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+        assert_eq!(p.end(), NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
+        assert_eq!(p, "2026".parse().unwrap());
+    }
+
+    #[test]
     fn periods_parse_and_span_the_right_days() {
         let p: Period = "2026-H1".parse().unwrap();
         assert_eq!(
