@@ -12,7 +12,9 @@ use crate::model::{
     CustomerHandout, EvidenceRef, ExceptionRef, FailureInterval, Gap, PeriodResult, RuleOutcome,
     Sample, SampledRun,
 };
-use crate::service::{Location, OutOfScope, Service, ServiceDescription, Subservice};
+use crate::service::{
+    GdprCommitments, Location, OutOfScope, Service, ServiceDescription, Subservice,
+};
 
 fn at(day: u32, hour: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, day, hour, 0, 0)
@@ -49,14 +51,14 @@ pub fn service() -> ServiceDescription {
                 country: "DE".into(),
                 purposes: vec!["processing".into(), "storage".into()],
                 operated_by: Some("Rechenzentrum AG".into()),
-                regions: Vec::new(),
+                ..Location::default()
             },
             Location {
                 name: "Berlin".into(),
                 country: "DE".into(),
                 purposes: vec!["backup".into()],
                 operated_by: None,
-                regions: Vec::new(),
+                ..Location::default()
             },
         ],
         subservices: vec![Subservice {
@@ -65,6 +67,7 @@ pub fn service() -> ServiceDescription {
             method: "carve-out".into(),
             criteria: vec!["PS-01".into(), "PS-02".into()],
             attestation: Some("C5:2020 Type 2, 2025-01-01 to 2025-12-31".into()),
+            ..Subservice::default()
         }],
         out_of_scope: vec![OutOfScope {
             criteria: vec!["PS".into()],
@@ -72,6 +75,7 @@ pub fn service() -> ServiceDescription {
             subservice: Some("Rechenzentrum AG".into()),
         }],
         levels: None,
+        gdpr: GdprCommitments::default(),
     }
 }
 
@@ -302,4 +306,88 @@ pub fn handout(catalog: &Catalog) -> CustomerHandout {
     let service = service();
     let scope = service.validate(catalog).unwrap_or_default();
     crate::customer_handout(catalog, &service, &scope, at(31, 12), "0.1.0")
+}
+
+/// The handout with its GDPR annex: the example service with a location in the US
+/// (standard contractual clauses) and one in Switzerland (no mechanism declared), a
+/// support subservice in India, a 24-hour breach notification commitment, CRY-01 met,
+/// CRY-02 partly met, CRY-03 not met, OPS-06 not met, and the register's (empty)
+/// figures for 2026.
+pub fn gdpr_handout(catalog: &Catalog) -> CustomerHandout {
+    use crate::gdpr::{GdprInputs, TransparencyFigures, gdpr_pack};
+    use crate::service::TransferMechanism;
+
+    let mut service = service();
+    service.locations.push(Location {
+        name: "Virginia".into(),
+        country: "US".into(),
+        purposes: vec!["backup".into()],
+        transfer_mechanism: Some(TransferMechanism::Scc),
+        transfer_note: Some("module 3".into()),
+        ..Location::default()
+    });
+    service.locations.push(Location {
+        name: "Zurich".into(),
+        country: "CH".into(),
+        purposes: vec!["support".into()],
+        ..Location::default()
+    });
+    service.subservices.push(Subservice {
+        name: "Helpdesk Ltd.".into(),
+        provides: "First-level support".into(),
+        method: "inclusive".into(),
+        countries: vec!["IN".into()],
+        ..Subservice::default()
+    });
+    service.gdpr.breach_notification_hours = Some(24);
+    let scope = service.validate(catalog).unwrap_or_default();
+    let mut handout = crate::customer_handout(catalog, &service, &scope, at(31, 12), "0.1.0");
+    let as_of = date(3, 31);
+    let period = testat_inquiry::Period::year_of(as_of);
+    let report = testat_inquiry::transparency_report_for_countries(
+        &[],
+        period,
+        testat_inquiry::PUBLISHED_BAND,
+        as_of,
+        &["DE".to_owned(), "US".to_owned()],
+    )
+    .ok();
+    let statuses = [
+        ("CRY-01", Status::Met),
+        ("CRY-02", Status::PartlyMet),
+        ("CRY-03", Status::NotMet),
+        ("OPS-06", Status::NotMet),
+    ];
+    let (Some(framework), Some(mapping)) = (
+        testat_catalog::framework("gdpr"),
+        testat_catalog::mappings("gdpr", testat_catalog::C5Version::V2020),
+    ) else {
+        return handout;
+    };
+    handout.gdpr = Some(gdpr_pack(GdprInputs {
+        framework,
+        mapping,
+        statuses: catalog
+            .criteria
+            .iter()
+            .map(|c| {
+                let status = if scope.iter().any(|s| s.criterion == c.id) {
+                    Status::NotApplicable
+                } else {
+                    statuses
+                        .iter()
+                        .find(|(id, _)| *id == c.id)
+                        .map_or(Status::NotAssessed, |(_, s)| *s)
+                };
+                (c.id.as_str(), c.title.as_str(), status)
+            })
+            .collect(),
+        service: &service,
+        as_of,
+        transparency: TransparencyFigures {
+            period: period.to_string(),
+            report,
+        },
+    }));
+    handout
 }

@@ -54,5 +54,6 @@ pub fn customer_handout(
         service: service.clone(),
         scope: scope.to_vec(),
         domains,
+        gdpr: None,
     }
 }

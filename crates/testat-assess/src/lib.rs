@@ -44,6 +44,7 @@ use std::fmt;
 mod assessment;
 pub mod example;
 mod framework;
+mod gdpr;
 mod handout;
 mod levels;
 mod model;
@@ -63,12 +64,18 @@ pub use framework::{
     ControlRollup, FrameworkRollup, FrameworkSupport, MappedCriterion, SupportCounts,
     framework_rollup,
 };
+pub use gdpr::{
+    BreachNotification, GDPR_DISCLAIMER, GdprInputs, GdprPack, LocationTransfer,
+    SubserviceTransfer, TOM_HEADINGS, TomCriterion, TomHeading, TransferState, TransparencyFigures,
+    gdpr_pack, in_eu_eea,
+};
 pub use handout::{HANDOUT_SCHEMA, customer_handout};
 pub use levels::{LevelScope, OutOfLevel, PartlyInLevel, apply_levels};
 pub use model::*;
 pub use service::{
-    DEPLOYMENT_MODELS, LOCATION_PURPOSES, Location, OutOfScope, SERVICE_MODELS, SUBSERVICE_METHODS,
-    ScopedOut, Service, ServiceDescription, ServiceError, Subservice,
+    DEPLOYMENT_MODELS, GdprCommitments, LOCATION_PURPOSES, Location, OutOfScope, SERVICE_MODELS,
+    SUBSERVICE_METHODS, ScopedOut, Service, ServiceDescription, ServiceError, Subservice,
+    TransferMechanism,
 };
 pub use transition::{
     CarriedAttestation, CarriedEvidence, Counterpart, Transition, TransitionCriterion,

@@ -415,6 +415,9 @@ pub struct CustomerHandout {
     pub scope: Vec<ScopedOut>,
     /// Domains with at least one customer duty, in catalogue order.
     pub domains: Vec<CustomerDomain>,
+    /// The GDPR annex (`report customer --gdpr`), when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gdpr: Option<crate::gdpr::GdprPack>,
 }
 
 /// One domain of the handout.

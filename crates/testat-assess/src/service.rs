@@ -3,7 +3,7 @@
 //! and (C5:2026) which levels of sub-criteria the engagement covers.
 //!
 //! It is written in `testat.toml` (`[service]`, `[[location]]`, `[[subservice]]`,
-//! `[[out_of_scope]]`, `[scope] levels`) and appears in every report.
+//! `[[out_of_scope]]`, `[scope] levels`, `[gdpr]`) and appears in every report.
 //! [`ServiceDescription::validate`] checks it against the catalogue and resolves the
 //! scoping to one reason per criterion; [`ServiceDescription::level_scope`] resolves
 //! the levels.
@@ -68,6 +68,77 @@ pub struct Location {
     /// resources unless `testat.toml` sets their `allowed_regions`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<String>,
+    /// How a transfer of personal data to this location is safeguarded, when the
+    /// country is outside the EU/EEA (GDPR Chapter V).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_mechanism: Option<TransferMechanism>,
+    /// What the mechanism is in detail (required for `other`), e.g. the module of
+    /// the standard contractual clauses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_note: Option<String>,
+}
+
+/// How a transfer of personal data outside the EU/EEA is safeguarded, as the provider
+/// declares it (`transfer_mechanism` on `[[location]]` and `[[subservice]]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TransferMechanism {
+    /// The Commission decided that the country's protection is adequate (Art. 45).
+    #[serde(rename = "adequacy-decision")]
+    AdequacyDecision,
+    /// Standard contractual clauses (Art. 46(2)(c)).
+    #[serde(rename = "SCC", alias = "scc")]
+    Scc,
+    /// Binding corporate rules (Art. 47).
+    #[serde(rename = "BCR", alias = "bcr")]
+    Bcr,
+    /// A derogation for a specific situation (Art. 49).
+    #[serde(rename = "derogation-art49")]
+    DerogationArt49,
+    /// Another mechanism, described in `transfer_note`.
+    #[serde(rename = "other")]
+    Other,
+}
+
+impl TransferMechanism {
+    /// The value written in `testat.toml` and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AdequacyDecision => "adequacy-decision",
+            Self::Scc => "SCC",
+            Self::Bcr => "BCR",
+            Self::DerogationArt49 => "derogation-art49",
+            Self::Other => "other",
+        }
+    }
+
+    /// How reports name it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::AdequacyDecision => "adequacy decision (Art. 45)",
+            Self::Scc => "standard contractual clauses (Art. 46(2)(c))",
+            Self::Bcr => "binding corporate rules (Art. 47)",
+            Self::DerogationArt49 => "derogation for a specific situation (Art. 49)",
+            Self::Other => "other",
+        }
+    }
+}
+
+/// `[gdpr]`: commitments the provider makes as a processor under the GDPR, shown in
+/// the GDPR annex of the customer handout.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GdprCommitments {
+    /// Within how many hours of becoming aware of a personal data breach the provider
+    /// tells the customer (the controller).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breach_notification_hours: Option<u32>,
+}
+
+impl GdprCommitments {
+    /// Whether nothing is declared (then the table is left out of the JSON).
+    pub fn is_unset(&self) -> bool {
+        self.breach_notification_hours.is_none()
+    }
 }
 
 /// `[[subservice]]`: an organisation the service relies on.
@@ -86,6 +157,16 @@ pub struct Subservice {
     /// Its own attestation or certificate (e.g. `C5:2020 Type 2, 2025-01-01 to 2025-12-31`).
     #[serde(default)]
     pub attestation: Option<String>,
+    /// Countries (ISO 3166-1 alpha-2) from which it processes or accesses customer
+    /// data, beyond the `[[location]]` entries it operates (e.g. remote support).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub countries: Vec<String>,
+    /// How its transfers outside the EU/EEA are safeguarded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_mechanism: Option<TransferMechanism>,
+    /// What the mechanism is in detail (required for `other`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_note: Option<String>,
 }
 
 /// `[[out_of_scope]]`: criteria (IDs or whole domains) not assessed, with the reason.
@@ -116,6 +197,9 @@ pub struct ServiceDescription {
     /// `None` when the file does not say (every level).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub levels: Option<Vec<String>>,
+    /// `[gdpr]`.
+    #[serde(skip_serializing_if = "GdprCommitments::is_unset")]
+    pub gdpr: GdprCommitments,
 }
 
 /// One criterion scoped out, resolved from [`OutOfScope`].
@@ -272,6 +356,7 @@ impl ServiceDescription {
             if let Some(by) = &l.operated_by {
                 known_subservice(&place, by, &subservices)?;
             }
+            transfer(&place, l.transfer_mechanism, l.transfer_note.as_deref())?;
         }
         let mut seen = BTreeSet::new();
         for (i, s) in self.subservices.iter().enumerate() {
@@ -285,12 +370,22 @@ impl ServiceDescription {
                     message: "another subservice has the same name".into(),
                 });
             }
+            for code in &s.countries {
+                country(&place, "countries", code)?;
+            }
+            transfer(&place, s.transfer_mechanism, s.transfer_note.as_deref())?;
             for c in &s.criteria {
                 catalog.get(c).map_err(|e| ServiceError {
                     place: place.clone(),
                     message: e.to_string(),
                 })?;
             }
+        }
+        if self.gdpr.breach_notification_hours == Some(0) {
+            return Err(ServiceError {
+                place: "[gdpr]".into(),
+                message: "breach_notification_hours must be at least 1".into(),
+            });
         }
         let mut scoped: BTreeMap<String, ScopedOut> = BTreeMap::new();
         for (i, o) in self.out_of_scope.iter().enumerate() {
@@ -330,6 +425,22 @@ impl ServiceDescription {
             .filter_map(|c| scoped.remove(&c.id))
             .collect())
     }
+}
+
+/// A mechanism of `other` needs a note that says what it is.
+fn transfer(
+    place: &str,
+    mechanism: Option<TransferMechanism>,
+    note: Option<&str>,
+) -> Result<(), ServiceError> {
+    let described = note.is_some_and(|n| !n.trim().is_empty());
+    if mechanism == Some(TransferMechanism::Other) && !described {
+        return Err(ServiceError {
+            place: place.to_owned(),
+            message: "transfer_mechanism `other` needs a transfer_note that says what it is".into(),
+        });
+    }
+    Ok(())
 }
 
 fn known_subservice(

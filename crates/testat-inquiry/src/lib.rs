@@ -38,7 +38,8 @@ pub use record::{
     Notification,
 };
 pub use report::{
-    Banded, Count, Line, OTHER_COUNTRIES, Period, TRANSPARENCY_REPORT_VERSION, TransparencyReport,
-    transparency_report, transparency_report_for_countries,
+    Banded, Count, Line, OTHER_COUNTRIES, PUBLISHED_BAND, PUBLISHED_COUNTRIES, Period,
+    TRANSPARENCY_REPORT_VERSION, TransparencyReport, transparency_report,
+    transparency_report_for_countries,
 };
 pub use state::{InquiryState, TRANSITIONS};

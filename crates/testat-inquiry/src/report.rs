@@ -201,6 +201,15 @@ pub struct TransparencyReport {
     pub customers_notified: Banded,
 }
 
+/// The countries a published report lists by name unless told otherwise: the
+/// provider's home jurisdiction in this tool's main audience, and the one whose laws
+/// (CLOUD Act, FISA 702) customers most often ask about. Every other country is summed
+/// as [`OTHER_COUNTRIES`].
+pub const PUBLISHED_COUNTRIES: [&str; 2] = ["DE", "US"];
+
+/// The band of a published report unless told otherwise.
+pub const PUBLISHED_BAND: u64 = 10;
+
 /// The key of the line that sums every country not in a fixed list
 /// ([`transparency_report_for_countries`]).
 pub const OTHER_COUNTRIES: &str = "other";
@@ -340,6 +349,14 @@ fn build(
 }
 
 impl Period {
+    /// The calendar year of `day`.
+    pub fn year_of(day: NaiveDate) -> Self {
+        Self {
+            year: day.year(),
+            months: (1, 12),
+        }
+    }
+
     /// The period that contains `day`'s half-year (for defaults).
     pub fn half_of(day: NaiveDate) -> Self {
         Self {
@@ -354,6 +371,15 @@ mod tests {
     #![allow(clippy::unwrap_used, reason = "tests fail by panicking")]
 
     use super::*;
+
+    #[test]
+    fn year_of_a_day_is_the_whole_calendar_year() {
+        let p = Period::year_of(NaiveDate::from_ymd_opt(2026, 7, 15).unwrap());
+        assert_eq!(p.to_string(), "2026");
+        assert_eq!(p.start(), NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+        assert_eq!(p.end(), NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
+        assert_eq!(p, "2026".parse().unwrap());
+    }
 
     #[test]
     fn periods_parse_and_span_the_right_days() {

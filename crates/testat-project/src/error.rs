@@ -107,6 +107,10 @@ pub enum ProjectError {
     #[error(transparent)]
     Store(#[from] StoreError),
 
+    /// The investigation-request register's report could not be made.
+    #[error(transparent)]
+    Inquiry(#[from] testat_inquiry::InquiryError),
+
     /// A transition asked of a store that is not a C5:2020 engagement.
     #[error("the store is a {} engagement; a transition to C5:2026 starts from a C5:2020 store", .version.name())]
     NotA2020Store {

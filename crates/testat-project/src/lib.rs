@@ -44,6 +44,7 @@ mod clock;
 mod error;
 mod framework;
 mod gather;
+mod gdpr;
 mod import;
 mod rules;
 mod scan;

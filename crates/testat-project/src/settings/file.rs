@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use testat_assess::{Location, OutOfScope, Service, Subservice};
+use testat_assess::{GdprCommitments, Location, OutOfScope, Service, Subservice};
 use testat_records::Exception;
 use testat_rules::Severity;
 
@@ -42,6 +42,9 @@ pub struct SettingsFile {
     /// `[scope]`: the levels of sub-criteria covered (C5:2026).
     #[serde(default)]
     pub scope: ScopeSection,
+    /// `[gdpr]`: commitments as a processor under the GDPR.
+    #[serde(default)]
+    pub gdpr: GdprCommitments,
     /// `[assessment]`: settings of Type 2 assessments.
     #[serde(default)]
     pub assessment: AssessmentSection,

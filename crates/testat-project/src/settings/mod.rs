@@ -337,6 +337,7 @@ impl Settings {
                 subservices: file.subservices,
                 out_of_scope: file.out_of_scope,
                 levels: file.scope.levels,
+                gdpr: file.gdpr,
             },
             max_scan_gap: file.assessment.max_scan_gap,
             mappings: file.mappings,

@@ -507,5 +507,8 @@ pub fn render_handout_markdown(h: &CustomerHandout) -> Result<String, ReportErro
         }
         out.push('\n');
     }
+    if let Some(g) = &h.gdpr {
+        super::gdpr::markdown(&mut out, g)?;
+    }
     Ok(out)
 }

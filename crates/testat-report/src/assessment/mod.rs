@@ -12,11 +12,15 @@
 //! | PDF | `pdf` | auditors and customers: print-ready A4, standard fonts, no browser |
 //! | OSCAL 1.1.2 assessment results and POA&M | `oscal` | GRC tools that read OSCAL |
 //!
+//! The GDPR annex of the handout (`report customer --gdpr`) shares its wording across
+//! formats through `gdpr`.
+//!
 //! The charts of the HTML and the PDF take their geometry from `geometry`.
 
 mod csv;
 mod format;
 mod frameworks;
+mod gdpr;
 mod geometry;
 mod html;
 mod json;

@@ -37,6 +37,16 @@ fn handout_markdown_snapshot() {
 }
 
 #[test]
+fn handout_gdpr_markdown_snapshot() {
+    let md = render_handout_markdown(&example::gdpr_handout(catalog())).unwrap();
+    let annex = md
+        .split_once("## GDPR annex")
+        .map(|(_, annex)| format!("## GDPR annex{annex}"))
+        .expect("the annex");
+    insta::assert_snapshot!("handout_gdpr_md", annex);
+}
+
+#[test]
 fn markdown_escapes_untrusted_text() {
     let mut a = example::type2(catalog());
     let c = a.criteria.iter_mut().find(|c| c.id == "IDM-09").unwrap();
@@ -75,6 +85,14 @@ fn json_is_valid_against_its_schema_and_consistent() {
     .unwrap();
     testat_test_support::validate("assessment-json", &handout);
 
+    let gdpr = dir.path().join("handout-gdpr.json");
+    std::fs::write(
+        &gdpr,
+        render_handout_json(&example::gdpr_handout(catalog())).unwrap(),
+    )
+    .unwrap();
+    testat_test_support::validate("assessment-json", &gdpr);
+
     // The validator rejects counts that disagree with the criteria, and schema breaks.
     let mut wrong = example::type2(catalog());
     wrong.counts.met += 1;
@@ -85,6 +103,14 @@ fn json_is_valid_against_its_schema_and_consistent() {
     wrong.criteria[0].id = "bogus".into();
     let bad = dir.path().join("bad-id.json");
     std::fs::write(&bad, render_json(&wrong).unwrap()).unwrap();
+    testat_test_support::validate_rejects("assessment-json", &bad);
+    // A criterion not met listed as a measure in place breaks the schema.
+    let mut wrong = example::gdpr_handout(catalog());
+    let annex = wrong.gdpr.as_mut().unwrap();
+    let gap = annex.measures[0].gaps.pop().unwrap();
+    annex.measures[0].in_place.push(gap);
+    let bad = dir.path().join("bad-gdpr.json");
+    std::fs::write(&bad, render_handout_json(&wrong).unwrap()).unwrap();
     testat_test_support::validate_rejects("assessment-json", &bad);
 }
 

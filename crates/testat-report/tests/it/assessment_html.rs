@@ -162,6 +162,13 @@ fn chromium_loads_the_pages_cleanly() {
     )
     .unwrap();
     validate("html", &handout);
+    let gdpr = dir.path().join("handout-gdpr.html");
+    std::fs::write(
+        &gdpr,
+        render_handout_html(&example::gdpr_handout(catalog)).unwrap(),
+    )
+    .unwrap();
+    validate("html", &gdpr);
 }
 
 #[test]

@@ -23,12 +23,10 @@ use crate::state::AppState;
 pub const TRUST_FORMAT: &str = "testat-trust/v1";
 
 /// The countries listed by name in a published transparency report unless the admin
-/// names others: the provider's home jurisdiction in this tool's main audience, and the
-/// one whose laws (CLOUD Act, FISA 702) customers most often ask about. Every other
-/// country is summed as "other countries".
-pub const DEFAULT_COUNTRIES: [&str; 2] = ["DE", "US"];
+/// names others (the customer handout's GDPR annex lists the same).
+pub const DEFAULT_COUNTRIES: [&str; 2] = testat_inquiry::PUBLISHED_COUNTRIES;
 /// The band of the published report unless the admin names another.
-pub const DEFAULT_BAND: u64 = 10;
+pub const DEFAULT_BAND: u64 = testat_inquiry::PUBLISHED_BAND;
 /// The smallest band accepted for publication: with a band of 1 a single request would
 /// show as `1`.
 pub const MIN_BAND: u64 = 2;

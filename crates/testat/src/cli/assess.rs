@@ -154,5 +154,11 @@ pub enum ReportWhat {
         /// Write to this file instead of standard output.
         #[arg(long, short = 'o', value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Add the GDPR annex for a data processing agreement (Art. 28): the Art. 32(1)
+        /// measures from the current C5 status, transfers outside the EU/EEA, the
+        /// breach notification commitment and this year's transparency figures
+        /// (reads the store; docs/frameworks.md).
+        #[arg(long)]
+        gdpr: bool,
     },
 }

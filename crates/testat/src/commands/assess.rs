@@ -31,8 +31,12 @@ pub fn assess(ctx: &Context, args: &AssessArgs) -> Result<ExitStatus, CliError> 
 
 /// Runs `testat report`.
 pub fn report(ctx: &Context, args: &ReportArgs) -> Result<ExitStatus, CliError> {
-    if let Some(ReportWhat::Customer { format, out }) = &args.what {
-        let handout = ctx.project.customer_handout()?;
+    if let Some(ReportWhat::Customer { format, out, gdpr }) = &args.what {
+        let handout = if *gdpr {
+            ctx.with_store(async |store| Ok(ctx.project.customer_handout_gdpr(store).await?))?
+        } else {
+            ctx.project.customer_handout()?
+        };
         let format = format.format();
         let bytes = render::render_handout(&handout, format)?;
         return write_report(out.as_deref(), &bytes, format.is_binary());

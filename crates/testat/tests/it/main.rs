@@ -14,6 +14,7 @@ mod cli_anchor;
 mod cli_assess;
 mod cli_bundle;
 mod cli_catalog;
+mod cli_customer_gdpr;
 mod cli_frameworks;
 mod cli_inquiry;
 mod cli_levels;

@@ -1,5 +1,5 @@
 //! The customer handout as one self-contained HTML page: the service description and
-//! scope, then the customer's duties by domain.
+//! scope, then the customer's duties by domain, and the GDPR annex when asked for.
 
 use minijinja::Value;
 use minijinja::value::Serde;
@@ -7,6 +7,7 @@ use serde::Serialize;
 use testat_assess::CustomerHandout;
 
 use super::super::timestamp;
+use super::gdpr::GdprView;
 use super::render;
 use super::view::{ServiceView, anchor};
 use crate::ReportError;
@@ -30,6 +31,8 @@ struct HandoutView<'a> {
     service: ServiceView<'a>,
     domains: Vec<HandoutDomain>,
     duties: usize,
+    /// The GDPR annex, when asked for.
+    gdpr: Option<GdprView>,
 }
 
 #[derive(Serialize)]
@@ -84,6 +87,7 @@ impl<'a> HandoutView<'a> {
                 })
                 .collect(),
             duties: h.domains.iter().map(|d| d.items.len()).sum(),
+            gdpr: h.gdpr.as_ref().map(GdprView::new),
         }
     }
 }

@@ -13,8 +13,10 @@
 //! | `view` | the report's view model: the assessment formatted for the templates |
 //! | `charts` | the SVG charts: status by domain and the failure timelines |
 //! | `handout` | the customer handout page |
+//! | `gdpr` | the handout's GDPR annex |
 
 mod charts;
+mod gdpr;
 mod handout;
 mod view;
 
@@ -31,6 +33,7 @@ const BASE: &str = include_str!("../../../templates/base.html");
 const SERVICE: &str = include_str!("../../../templates/service.html");
 const REPORT: &str = include_str!("../../../templates/report.html");
 const HANDOUT: &str = include_str!("../../../templates/handout.html");
+const GDPR: &str = include_str!("../../../templates/gdpr.html");
 
 /// The assessment as one self-contained HTML page.
 pub fn render_html(a: &Assessment) -> Result<String, ReportError> {
@@ -49,6 +52,7 @@ fn render(name: &str, context: Value) -> Result<String, ReportError> {
     env.add_template("service.html", SERVICE).map_err(fail)?;
     env.add_template("report.html", REPORT).map_err(fail)?;
     env.add_template("handout.html", HANDOUT).map_err(fail)?;
+    env.add_template("gdpr.html", GDPR).map_err(fail)?;
     env.get_template(name)
         .and_then(|t| t.render(context))
         .map_err(fail)

@@ -12,12 +12,14 @@
 //! | --- | --- |
 //! | this one | assembling the report and the handout |
 //! | `sections` | the report's sections (the handout reuses the service section) |
+//! | `gdpr` | the handout's GDPR annex |
 //! | `charts` | status colours, badges and charts |
 //! | `layout`, `font` | pages, text flow, tables; the standard fonts' metrics |
 
 mod charts;
 mod font;
 mod frameworks;
+mod gdpr;
 mod layout;
 mod sections;
 
@@ -159,6 +161,9 @@ pub fn render_handout_pdf(h: &CustomerHandout) -> Result<Vec<u8>, ReportError> {
             }
             doc.space(6.0);
         }
+    }
+    if let Some(g) = &h.gdpr {
+        gdpr::gdpr(&mut doc, g, 3);
     }
     let title = format!("{} customer handout: {}", h.catalog.name, h.service.name());
     let producer = format!("Testat {}", h.tool_version);
