@@ -7,11 +7,19 @@
 //! | `port_in(spec, port)` | the port spec (`"22"`, `"80,443"`, `"1000-2000"`, `"all"`, `"*"`, `"-1"`, `""`) includes `port` |
 //! | `range_has_port(from, to, port)` | `from <= port <= to`, where `from = to = 0` and `-1` mean every port (AWS) |
 //! | `unknown(path)` | is not a function: see the rule field `unknown_if` |
+//!
+//! CEL's own `s.matches(re)` (and `matches(s, re)`) is registered here too: the same
+//! RE2-style semantics as the standard function, with each pattern compiled once per
+//! thread instead of once per call.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
-use cel::Context;
+use cel::extractors::This;
+use cel::{Context, ExecutionError};
+use regex::Regex;
 
 /// Adds Testat's functions to a root CEL context.
 pub(crate) fn register(context: &mut Context<'_, '_>) -> Result<(), cel::DeclarationError> {
@@ -23,7 +31,36 @@ pub(crate) fn register(context: &mut Context<'_, '_>) -> Result<(), cel::Declara
     context.add_function("range_has_port", |from: i64, to: i64, port: i64| {
         range_has_port(from, to, port)
     })?;
+    context.add_function(
+        "matches",
+        |This(text): This<Arc<String>>, pattern: Arc<String>| matches(&text, &pattern),
+    )?;
     Ok(())
+}
+
+/// Patterns compiled so far on this thread. Rules hold a handful of literal
+/// patterns, so the map stays small.
+thread_local! {
+    static PATTERNS: RefCell<HashMap<String, Regex>> = RefCell::new(HashMap::new());
+}
+
+/// Whether `text` contains a match of the regular expression `pattern` (CEL's
+/// `matches`: unanchored, as RE2 and the `regex` crate search).
+pub fn matches(text: &str, pattern: &str) -> Result<bool, ExecutionError> {
+    PATTERNS.with(|cache| {
+        if let Some(regex) = cache.borrow().get(pattern) {
+            return Ok(regex.is_match(text));
+        }
+        let regex = Regex::new(pattern).map_err(|e| {
+            ExecutionError::function_error(
+                "matches",
+                format!("'{pattern}' is not a valid regex: {e}"),
+            )
+        })?;
+        let found = regex.is_match(text);
+        cache.borrow_mut().insert(pattern.to_owned(), regex);
+        Ok(found)
+    })
 }
 
 /// The names of the functions, for documentation and `rules show`.
@@ -133,6 +170,46 @@ pub fn range_has_port(from: i64, to: i64, port: i64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Runs `condition` as rules run: the rule environment and Testat's functions.
+    fn run(condition: &str) -> Result<cel::Value, ExecutionError> {
+        let env = Arc::new(crate::ruleset::environment());
+        let program = env.compile(condition).expect("condition compiles");
+        let mut context = Context::with_env(Arc::clone(&env));
+        register(&mut context).expect("no clash with CEL's standard library");
+        program.execute(&context)
+    }
+
+    #[test]
+    fn matches_searches_as_cel_does_in_both_call_forms() {
+        for (condition, expected) in [
+            ("'Inbound'.matches('(?i)^inbound$')", true),
+            ("'Outbound'.matches('(?i)^inbound$')", false),
+            ("'img@sha256:ab'.matches('@sha256:')", true),
+            ("matches('tcp', '^(tcp|\\\\*)$')", true),
+            ("matches('udp', '^(tcp|\\\\*)$')", false),
+            // The cached pattern gives the same answers on a second run.
+            (
+                "['Allow', 'Deny', 'allow'].filter(a, a.matches('(?i)^allow$')).size() == 2",
+                true,
+            ),
+        ] {
+            assert_eq!(
+                run(condition),
+                Ok(cel::Value::Bool(expected)),
+                "{condition}"
+            );
+        }
+    }
+
+    #[test]
+    fn matches_with_a_bad_pattern_is_an_error() {
+        let error = run("'x'.matches('(open')").unwrap_err();
+        assert!(
+            error.to_string().contains("'(open' is not a valid regex"),
+            "{error}"
+        );
+    }
 
     #[test]
     fn world_and_public_cidrs() {

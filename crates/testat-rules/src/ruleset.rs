@@ -304,7 +304,7 @@ impl RuleSet {
 
 /// CEL's standard library plus the strings, lists and math extensions (as in cel-go:
 /// `split`, `lowerAscii`, `substring`, `join`, `math.greatest`, …).
-fn environment() -> cel::Env {
+pub(crate) fn environment() -> cel::Env {
     let mut env = cel::Env::stdlib();
     for extension in [
         cel::extensions::strings as fn(&mut cel::Env) -> Result<(), cel::DeclarationError>,
