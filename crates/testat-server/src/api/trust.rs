@@ -73,7 +73,7 @@ pub struct Published {
 
 /// Freezes the trust page's content into a new snapshot; `/trust` shows it at once.
 #[utoipa::path(post, path = "/api/trust/publish", operation_id = "publish_trust_page", tag = "trust", security(("token" = []), ("session" = [])),
-    request_body(content = PublishRequest, description = "The attestation to show (default Type 1 today) and how the transparency report is made (default: this half-year, band 10, countries DE and US plus other countries)"),
+    request_body(content = PublishRequest, description = "The attestation to show (default Type 1 today) and how the transparency report is made (default: this half-year, band 10, countries DE and US plus other countries), and whether the handout carries the GDPR annex (default: not)"),
     responses((status = 201, description = "Published", body = Published),
         (status = 422, description = "The attestation, period, band or a country is not acceptable", body = crate::error::ErrorBody)))]
 pub async fn publish(

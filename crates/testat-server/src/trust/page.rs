@@ -178,6 +178,210 @@ fn domain_row(domain: &serde_json::Value) -> DomainRow {
     }
 }
 
+/// The GDPR annex as the page shows it, read from the snapshot's handout (absent when
+/// the admin published without it).
+#[derive(Debug, Serialize)]
+struct GdprView {
+    disclaimer: String,
+    as_of: String,
+    c5: String,
+    points: Vec<PointView>,
+    locations: Vec<PlaceView>,
+    subservices: Vec<PlaceView>,
+    breach: String,
+    incident_handling: Option<String>,
+}
+
+/// One point of Art. 32(1).
+#[derive(Debug, Serialize)]
+struct PointView {
+    heading: String,
+    summary: String,
+    none_in_place: bool,
+    groups: Vec<GroupView>,
+}
+
+/// The criteria of one status under a point.
+#[derive(Debug, Serialize)]
+struct GroupView {
+    label: &'static str,
+    class: &'static str,
+    criteria: Vec<String>,
+}
+
+/// A location or subservice organisation: its cells, then what it means for transfers.
+#[derive(Debug, Serialize)]
+struct PlaceView {
+    cells: Vec<String>,
+    transfer: String,
+    /// `no-transfer`, `transfer` (mechanism declared) or `undeclared`.
+    class: &'static str,
+}
+
+/// The groups of a point, in the order shown: (JSON key, label, CSS class).
+const GDPR_GROUPS: [(&str, &str, &str); 5] = [
+    ("in_place", "In place (criterion met)", "met"),
+    (
+        "partly_in_place",
+        "Partly in place (criterion partly met)",
+        "partly-met",
+    ),
+    ("gaps", "Gap: not in place (criterion not met)", "not-met"),
+    (
+        "not_assessed",
+        "Not assessed (nothing recorded)",
+        "not-assessed",
+    ),
+    (
+        "not_applicable",
+        "Not applicable or out of scope",
+        "not-applicable",
+    ),
+];
+
+fn str_of(v: &serde_json::Value, key: &str) -> String {
+    v.get(key)
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn strings_of(v: &serde_json::Value, key: &str) -> Vec<String> {
+    v.get(key)
+        .and_then(serde_json::Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(serde_json::Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn array_of<'a>(v: &'a serde_json::Value, key: &str) -> &'a [serde_json::Value] {
+    v.get(key)
+        .and_then(serde_json::Value::as_array)
+        .map_or(&[], Vec::as_slice)
+}
+
+/// What a place means for transfers outside the EU/EEA, in words, with its class.
+fn transfer_of(place: &serde_json::Value) -> (String, &'static str) {
+    let note = place
+        .get("mechanism_note")
+        .and_then(serde_json::Value::as_str)
+        .map_or(String::new(), |n| format!(" ({n})"));
+    let mechanism = place
+        .get("mechanism")
+        .cloned()
+        .and_then(|m| serde_json::from_value::<testat_assess::TransferMechanism>(m).ok());
+    match (str_of(place, "transfer").as_str(), mechanism) {
+        ("no transfer", _) => ("No transfer (EU/EEA)".into(), "no-transfer"),
+        ("transfer", Some(m)) => (format!("Transfer: {}{note}", m.describe()), "transfer"),
+        ("transfer" | "transfer, mechanism not declared", _) => (
+            format!("Transfer: mechanism not declared{note}"),
+            "undeclared",
+        ),
+        _ => (
+            "Country not declared: whether data leaves the EU/EEA is not known".into(),
+            "undeclared",
+        ),
+    }
+}
+
+fn gdpr_view(gdpr: &serde_json::Value) -> GdprView {
+    let points = array_of(gdpr, "measures")
+        .iter()
+        .map(|m| {
+            let groups: Vec<GroupView> = GDPR_GROUPS
+                .iter()
+                .map(|&(key, label, class)| GroupView {
+                    label,
+                    class,
+                    criteria: array_of(m, key)
+                        .iter()
+                        .map(|c| {
+                            format!("{} {}", str_of(c, "criterion"), str_of(c, "title"))
+                                .trim()
+                                .to_owned()
+                        })
+                        .collect(),
+                })
+                .filter(|g| !g.criteria.is_empty())
+                .collect();
+            PointView {
+                heading: format!("{} {}", str_of(m, "label"), str_of(m, "title"))
+                    .trim()
+                    .to_owned(),
+                summary: str_of(m, "summary"),
+                none_in_place: array_of(m, "in_place").is_empty()
+                    && array_of(m, "partly_in_place").is_empty(),
+                groups,
+            }
+        })
+        .collect();
+    let place = |p: &serde_json::Value, cells: Vec<String>| {
+        let (transfer, class) = transfer_of(p);
+        PlaceView {
+            cells,
+            transfer,
+            class,
+        }
+    };
+    let locations = array_of(gdpr, "locations")
+        .iter()
+        .map(|l| {
+            let operated_by = match str_of(l, "operated_by") {
+                o if o.is_empty() => "the provider".to_owned(),
+                o => o,
+            };
+            place(
+                l,
+                vec![
+                    str_of(l, "name"),
+                    str_of(l, "country"),
+                    strings_of(l, "purposes").join(", "),
+                    operated_by,
+                ],
+            )
+        })
+        .collect();
+    let subservices = array_of(gdpr, "subservices")
+        .iter()
+        .map(|s| {
+            place(
+                s,
+                vec![
+                    str_of(s, "name"),
+                    str_of(s, "provides"),
+                    strings_of(s, "countries").join(", "),
+                ],
+            )
+        })
+        .collect();
+    let breach = gdpr.get("breach_notification");
+    let hours = breach
+        .and_then(|b| b.get("hours"))
+        .and_then(serde_json::Value::as_u64);
+    let breach_text = match hours {
+        Some(1) => "The provider commits to tell the customer within 1 hour of becoming aware of a personal data breach.".to_owned(),
+        Some(h) => format!("The provider commits to tell the customer within {h} hours of becoming aware of a personal data breach."),
+        None => "Not declared: the provider states no deadline for telling the customer of a personal data breach.".to_owned(),
+    };
+    GdprView {
+        disclaimer: str_of(gdpr, "disclaimer"),
+        as_of: str_of(gdpr, "as_of"),
+        c5: str_of(gdpr, "c5"),
+        points,
+        locations,
+        subservices,
+        breach: breach_text,
+        incident_handling: breach
+            .and_then(|b| b.get("incident_handling"))
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned),
+    }
+}
+
 fn size_label(size: i64) -> String {
     #[expect(clippy::cast_precision_loss, reason = "an approximate size for people")]
     let s = size as f64;
@@ -231,6 +435,11 @@ pub fn render_trust(published: &Published) -> ApiResult<String> {
         version: *version,
         text: text.clone(),
     });
+    let gdpr = c
+        .get("handout")
+        .and_then(|h| h.get("gdpr"))
+        .filter(|g| !g.is_null())
+        .map(gdpr_view);
     let service = match get("service") {
         serde_json::Value::Null => serde_json::json!({}),
         s => s,
@@ -244,6 +453,7 @@ pub fn render_trust(published: &Published) -> ApiResult<String> {
         "locations": get("locations"),
         "subservices": get("subservices"),
         "handout": get("handout"),
+        "gdpr": gdpr,
         "t": get("transparency"),
         "anchor": get("anchor"),
         "statuses": STATUSES,

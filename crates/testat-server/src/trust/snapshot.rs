@@ -3,10 +3,11 @@
 //!
 //! It holds the service description, locations and subservices, the attestation (Type
 //! 1 date or Type 2 period) with the criteria out of scope and why, the status per
-//! domain as counts per status only, the customer handout, the transparency report of
-//! government requests for a fixed list of countries plus "other countries", the
-//! documents offered, and the anchor of the audit chain at publication. It never holds
-//! findings, resource names, evidence, attestation texts or the reasons of a status.
+//! domain as counts per status only, the customer handout (with the GDPR annex when the
+//! admin asks for it), the transparency report of government requests for a fixed list
+//! of countries plus "other countries", the documents offered, and the anchor of the
+//! audit chain at publication. It never holds findings, resource names, evidence,
+//! attestation texts or the reasons of a status.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -45,6 +46,14 @@ pub struct PublishRequest {
     /// How the transparency report is made (defaults in each field).
     #[serde(default)]
     pub transparency: Option<TransparencyChoice>,
+    /// Whether the customer handout carries the GDPR annex for a data processing
+    /// agreement (Art. 28 GDPR): the measures under the four points of Art. 32(1) with
+    /// the status of their criteria, locations and subservice organisations outside the
+    /// EU/EEA with the declared transfer mechanism, the breach notification commitment
+    /// and this year's transparency figures. Never findings or resource names
+    /// (default false).
+    #[serde(default)]
+    pub gdpr_annex: bool,
 }
 
 /// The assessment whose period, scope and status per domain are published.
@@ -231,7 +240,11 @@ pub async fn build(state: &AppState, request: &PublishRequest) -> ApiResult<Snap
     project
         .assessment_kind(&wanted)
         .map_err(|e| ApiError::unprocessable(format!("/attestation: {e}")))?;
-    let handout = project.customer_handout()?;
+    let handout = if request.gdpr_annex {
+        project.customer_handout_gdpr(store).await?
+    } else {
+        project.customer_handout()?
+    };
     let assessment = project.assess(store, &wanted).await?;
     let transparency = transparency_report_for_countries(
         &store.inquiries().await?,

@@ -132,6 +132,9 @@ struct PublishForm {
     band: String,
     #[serde(default)]
     countries: String,
+    /// The checkbox: `yes` when ticked, absent when not.
+    #[serde(default)]
+    gdpr_annex: Option<String>,
 }
 
 impl PublishForm {
@@ -164,6 +167,7 @@ impl PublishForm {
                 band,
                 countries: (!countries.is_empty()).then_some(countries),
             }),
+            gdpr_annex: self.gdpr_annex.is_some(),
         })
     }
 }

@@ -53,11 +53,37 @@ fn stamp(actor: &str) -> Stamp {
     }
 }
 
+/// Added to [`CONFIG`] for the GDPR annex: a location outside the EU/EEA with a
+/// declared mechanism, a subservice organisation outside it without one, and the breach
+/// notification commitment.
+const GDPR_CONFIG: &str = r#"
+[[location]]
+name = "Virginia"
+country = "US"
+purposes = ["backup"]
+transfer_mechanism = "SCC"
+transfer_note = "module 3 <b>bold</b>"
+
+[[subservice]]
+name = "Helpdesk Ltd."
+provides = "First-level support"
+method = "inclusive"
+countries = ["IN"]
+
+[gdpr]
+breach_notification_hours = 24
+"#;
+
 /// A server in a directory made by `testat init` (so its store has a signing key),
 /// with the service description above.
 async fn server() -> Server {
+    server_with(CONFIG).await
+}
+
+/// The same with the settings `config`.
+async fn server_with(config: &str) -> Server {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("testat.toml"), CONFIG).unwrap();
+    std::fs::write(dir.path().join("testat.toml"), config).unwrap();
     testat_store::init(dir.path(), None, &stamp("setup"))
         .await
         .unwrap();
@@ -424,6 +450,82 @@ async fn only_admins_publish_and_the_page_shows_the_snapshot_and_nothing_else() 
     }
     let events = actions(&s.store).await;
     assert_eq!(events.iter().filter(|a| *a == "trust.publish").count(), 2);
+}
+
+/// The four points of Art. 32(1) as the annex heads them.
+const ART32_HEADINGS: [&str; 4] = [
+    "Art. 32(1)(a) Pseudonymisation and encryption",
+    "Art. 32(1)(b) Confidentiality, integrity, availability and resilience",
+    "Art. 32(1)(c) Restoring availability and access after an incident",
+    "Art. 32(1)(d) Regular testing and evaluation",
+];
+
+#[tokio::test]
+async fn the_gdpr_annex_is_published_only_when_asked_for() {
+    let s = server_with(&format!("{CONFIG}{GDPR_CONFIG}")).await;
+    fill_store_with_private_records(&s).await;
+
+    // Without the option (the default), neither the page nor the JSON has the annex.
+    let plain = publish(&s, serde_json::json!({})).await;
+    assert_eq!(plain.status, StatusCode::CREATED, "{}", plain.text());
+    let snapshot = s.call("GET", "/trust.json", None, None).await.json();
+    assert!(snapshot["handout"].get("gdpr").is_none(), "{snapshot}");
+    let html = s.call("GET", "/trust", None, None).await.text();
+    assert!(!html.contains("GDPR annex"), "{html}");
+    for heading in ART32_HEADINGS {
+        assert!(!html.contains(heading), "{heading} without the option");
+    }
+    assert!(!html.contains("mechanism not declared"));
+    let off = publish(&s, serde_json::json!({"gdpr_annex": false})).await;
+    assert_eq!(off.status, StatusCode::CREATED, "{}", off.text());
+    let html = s.call("GET", "/trust", None, None).await.text();
+    assert!(!html.contains("GDPR annex"));
+
+    // Not a boolean: refused, and nothing new is published.
+    let wrong = publish(&s, serde_json::json!({"gdpr_annex": "yes"})).await;
+    assert!(wrong.status.is_client_error(), "{}", wrong.status);
+
+    // With it, the snapshot carries the annex and the page shows it.
+    let with = publish(&s, serde_json::json!({"gdpr_annex": true})).await;
+    assert_eq!(with.status, StatusCode::CREATED, "{}", with.text());
+    let snapshot = s.call("GET", "/trust.json", None, None).await.json();
+    let gdpr = &snapshot["handout"]["gdpr"];
+    assert_eq!(gdpr["measures"].as_array().unwrap().len(), 4, "{gdpr}");
+    let html = s.call("GET", "/trust", None, None).await.text();
+    assert!(html.contains("href=\"#gdpr\""));
+    assert!(html.contains("GDPR annex: processing on behalf of the customer"));
+    for heading in ART32_HEADINGS {
+        assert!(
+            html.contains(&format!("<h4>{heading}</h4>")),
+            "{heading}:\n{html}"
+        );
+    }
+    // CRY-03 failed in the run: a gap under Art. 32(1)(a), never a measure in place.
+    let point_a =
+        &html[html.find(ART32_HEADINGS[0]).unwrap()..html.find(ART32_HEADINGS[1]).unwrap()];
+    assert!(
+        point_a.contains("Gap: not in place (criterion not met)</dt><dd>CRY-03"),
+        "{point_a}"
+    );
+    assert!(!point_a.contains("In place (criterion met)</dt><dd>CRY-03"));
+    // Transfers: declared with its mechanism, undeclared as such, EU/EEA as none (the
+    // page escapes `/` too).
+    assert!(
+        html.contains("<td>Virginia</td><td>US</td><td>backup</td><td>the provider</td><td>Transfer: standard contractual clauses (Art. 46(2)(c)) (module 3 &lt;b&gt;bold&lt;&#x2f;b&gt;)</td>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<td>Helpdesk Ltd.</td><td>First-level support</td><td>IN</td><td>Transfer: mechanism not declared</td>"),
+        "{html}"
+    );
+    assert!(html.contains("<td>DE</td><td>processing, storage</td><td>Rechenzentrum AG</td><td>No transfer (EU&#x2f;EEA)</td>"));
+    assert!(html.contains("within 24 hours of becoming aware of a personal data breach"));
+    // The annex names criteria, never findings, rules or resources, and escapes what
+    // the settings say.
+    assert_no_private_records(&html);
+    assert_no_private_records(&snapshot.to_string());
+    assert!(!html.contains("<img src=x"));
+    assert!(!html.contains("<b>bold</b>"));
 }
 
 #[tokio::test]

@@ -187,3 +187,46 @@ async fn admins_run_the_trust_page_from_its_page() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_publish_form_has_a_checkbox_for_the_gdpr_annex() {
+    let s = server().await;
+    add_user(&s, "ada", Role::Admin).await;
+    let admin = sign_in(&s, "ada").await;
+    let page = get(&s, "/admin/trust", Some(&admin.cookie)).await.text();
+    assert!(
+        page.contains("name=\"gdpr_annex\" type=\"checkbox\" value=\"yes\""),
+        "{page}"
+    );
+
+    // Not ticked: the browser sends nothing, and the annex is left out.
+    let plain = post_form(&s, "/admin/trust/publish", &admin, true, &[("type", "1")]).await;
+    assert_eq!(plain.status, StatusCode::SEE_OTHER, "{}", plain.text());
+    let snapshot = s.call("GET", "/trust.json", None, None).await.json();
+    assert!(snapshot["handout"].get("gdpr").is_none());
+    assert!(
+        !s.call("GET", "/trust", None, None)
+            .await
+            .text()
+            .contains("Art. 32(1)(a)")
+    );
+
+    // Ticked: the snapshot carries the annex.
+    let fields = [("type", "1"), ("gdpr_annex", "yes")];
+    let ticked = post_form(&s, "/admin/trust/publish", &admin, true, &fields).await;
+    assert_eq!(ticked.status, StatusCode::SEE_OTHER, "{}", ticked.text());
+    let snapshot = s.call("GET", "/trust.json", None, None).await.json();
+    assert_eq!(
+        snapshot["handout"]["gdpr"]["measures"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+    assert!(
+        s.call("GET", "/trust", None, None)
+            .await
+            .text()
+            .contains("Art. 32(1)(a)")
+    );
+}
