@@ -38,9 +38,9 @@ pub(crate) fn register(context: &mut Context<'_, '_>) -> Result<(), cel::Declara
     Ok(())
 }
 
-/// Patterns compiled so far on this thread. Rules hold a handful of literal
-/// patterns, so the map stays small.
 thread_local! {
+    /// Patterns compiled so far on this thread. Rules hold a handful of literal
+    /// patterns, so the map stays small.
     static PATTERNS: RefCell<HashMap<String, Regex>> = RefCell::new(HashMap::new());
 }
 
