@@ -14,21 +14,23 @@
 #    history) with curl, and asks each endpoint once to fill its cache;
 # 4. runs oha against `/trust` (public) and `/api/status` (viewer token) at each
 #    concurrency level, each run bounded in time (DURATION; oha takes a duration or a
-#    count of requests, not both, and ends a timed run at its deadline);
+#    count of requests, not both, and ends a timed run at its deadline), then
+#    `/trust/style.css` and `/api/health` as baselines (BASELINE_LEVELS);
 # 5. stops the server.
 #
 # Results go to bench-data/results/load/: oha's JSON per run, the load average before
 # and after each run, the server's log, the machine, versions and commit.
 #
 # Settings (environment): OHA (default oha), PORT (18080), DURATION (20s), LEVELS
-# ("8 32 64"), TESTAT_LOG (info, the server's default: one log line per request),
-# RESULTS (bench-data/results/load).
+# ("8 32 64"), BASELINE_LEVELS ("32"; empty for none), TESTAT_LOG (info, the server's
+# default: one log line per request), RESULTS (bench-data/results/load).
 set -euo pipefail
 
 OHA=${OHA:-oha}
 PORT=${PORT:-18080}
 DURATION=${DURATION:-20s}
 LEVELS=${LEVELS:-"8 32 64"}
+BASELINE_LEVELS=${BASELINE_LEVELS:-32}
 export TESTAT_LOG=${TESTAT_LOG:-info}
 
 S=bench-data/store-10k
@@ -104,6 +106,13 @@ run() { # name concurrency oha-arguments...
 for c in $LEVELS; do
     run trust "$c" "$URL/trust"
     run status "$c" -H "Authorization: Bearer $viewer" "$URL/api/status"
+done
+
+# Baselines, to tell the store's share of a request from the rest: a static file (no
+# store access) and the health check (one small query).
+for c in $BASELINE_LEVELS; do
+    run style "$c" "$URL/trust/style.css"
+    run health "$c" "$URL/api/health"
 done
 
 # 5. Stop the server (the trap waits for it).
