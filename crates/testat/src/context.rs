@@ -74,6 +74,7 @@ fn follows_store_version(command: &Command) -> bool {
             | Command::Assess(_)
             | Command::Report(_)
             | Command::Transition(_)
+            | Command::Serve(_)
     )
 }
 

@@ -138,3 +138,47 @@ fn ci_uploads_a_scan_to_the_server_with_a_token() {
         .success()
         .stdout(predicate::str::contains("REVOKED"));
 }
+
+#[test]
+fn the_server_of_a_c5_2026_store_works_with_c5_2026() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    in_dir(d, NOW, "setup")
+        .args(["init", "--c5", "2026"])
+        .assert()
+        .success();
+    let made = in_dir(d, NOW, "setup")
+        .args(["token", "add", "reader", "--role", "auditor", "--days", "1"])
+        .output()
+        .unwrap();
+    assert!(made.status.success());
+    let made = String::from_utf8(made.stdout).unwrap();
+    let token = made.lines().nth(1).unwrap().to_owned();
+    let port = free_port();
+    let server = serve(d, port);
+    let get = |path: &str| {
+        ureq::get(&format!("http://127.0.0.1:{port}{path}"))
+            .header("Authorization", &format!("Bearer {token}"))
+            .config()
+            .http_status_as_error(false)
+            .build()
+            .call()
+            .unwrap()
+    };
+    let mut all = get("/api/status");
+    assert_eq!(all.status(), 200);
+    let all: serde_json::Value = all.body_mut().read_json().unwrap();
+    let ids: Vec<&str> = all["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["criterion"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&"IAM-01") && !ids.contains(&"IDM-01"),
+        "{ids:?}"
+    );
+    assert_eq!(get("/api/status/IAM-01").status(), 200);
+    assert_eq!(get("/api/status/IDM-01").status(), 404);
+    stop(server);
+}

@@ -594,3 +594,75 @@ fn reports_and_the_handout_of_a_c5_2026_engagement_follow_its_version() {
         "{text}"
     );
 }
+
+#[test]
+fn type_2_failure_intervals_of_a_c5_2026_engagement_sit_under_its_criteria() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    init(d, &["--c5", "2026"]);
+    std::fs::create_dir(d.join("k8s")).unwrap();
+    let pod = |privileged: bool| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: web, namespace: shop}}\nspec:\n  \
+             containers:\n    - name: web\n      image: nginx:1.25\n      \
+             securityContext: {{privileged: {privileged}}}\n"
+        )
+    };
+    for (day, privileged) in [(3, false), (4, true), (5, true), (6, false)] {
+        std::fs::write(d.join("k8s/pod.yaml"), pod(privileged)).unwrap();
+        let scan = in_dir(d, &format!("2027-01-{day:02}T06:00:00Z"), "alice")
+            .args(["scan", "k8s", "--record"])
+            .output()
+            .unwrap();
+        assert!(
+            matches!(scan.status.code(), Some(0 | 1)),
+            "{}",
+            stderr(&scan)
+        );
+    }
+    let output = in_dir(d, "2027-01-10T06:00:00Z", "alice")
+        .args([
+            "assess",
+            "--type",
+            "2",
+            "--from",
+            "2027-01-03",
+            "--to",
+            "2027-01-07",
+        ])
+        .args(["-f", "json"])
+        .output()
+        .unwrap();
+    let a = json(&output.stdout);
+    assert_eq!(a["catalog"]["version"], "2026");
+    let holding = |rule: &str| -> Vec<String> {
+        a["criteria"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| {
+                c["failures"]
+                    .as_array()
+                    .is_some_and(|f| f.iter().any(|i| i["rule"] == rule))
+            })
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // K8S-NO-PRIVILEGED names OPS-26.01B, OPS-31.02B and OPS-35.01B for C5:2026
+    // (OPS-23 and OPS-24 for C5:2020): its interval sits under the 2026 criteria only.
+    assert_eq!(holding("K8S-NO-PRIVILEGED"), ["OPS-26", "OPS-31", "OPS-35"]);
+    let ops31 = a["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "OPS-31")
+        .unwrap();
+    let interval = ops31["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["rule"] == "K8S-NO-PRIVILEGED")
+        .unwrap();
+    assert_eq!(interval["detected"], "2027-01-04T06:00:00Z");
+    assert_eq!(interval["fixed"], "2027-01-06T06:00:00Z");
+}
