@@ -12,21 +12,12 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::support::stdout;
+
 const NOW: &str = "2026-03-01T10:00:00Z";
 
 fn at(dir: &Path) -> assert_cmd::Command {
     crate::support::in_dir(dir, NOW, "alice")
-}
-
-fn stdout(cmd: &mut assert_cmd::Command) -> String {
-    let out = cmd.output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 fn json(cmd: &mut assert_cmd::Command) -> Value {

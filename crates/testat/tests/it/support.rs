@@ -35,3 +35,16 @@ pub fn in_dir(dir: &std::path::Path, now: &str, actor: &str) -> assert_cmd::Comm
         .env_remove("TESTAT_DATABASE_URL");
     command
 }
+
+/// The standard output of `cmd`, which must exit with 0 (else its standard error is
+/// shown).
+pub fn stdout(cmd: &mut assert_cmd::Command) -> String {
+    let out = cmd.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
