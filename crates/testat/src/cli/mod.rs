@@ -26,10 +26,10 @@ pub use store::{
 };
 pub use team::{ServeArgs, TokenCommand, UserCommand};
 
-/// Testat: BSI C5:2020 compliance for cloud services.
+/// Testat: BSI C5 compliance for cloud services (C5:2020 and C5:2026).
 ///
-/// Work through the C5:2020 catalogue, scan cloud configuration against it, and keep
-/// the evidence an auditor needs.
+/// Work through the C5 catalogue, scan cloud configuration against it, and keep the
+/// evidence an auditor needs. C5:2020 unless `--c5 2026` or the store says otherwise.
 #[derive(Debug, Parser)]
 #[command(name = "testat", version, about, long_about, propagate_version = true)]
 pub struct Cli {
