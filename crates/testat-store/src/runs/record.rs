@@ -31,6 +31,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
 use sqlx::AnyConnection;
 
 mod buckets;
@@ -319,25 +320,32 @@ impl<'a> Counts<'a> {
 /// The run's findings, one per (rule, address) (the worst outcome), sorted by key
 /// hash, then rule and address; and their counts.
 ///
-/// Hashing and counting go through the findings in the order they are in memory;
-/// after sorting, only the duplicates are touched again (the counts of the ones
-/// dropped are taken away).
+/// Hashing, two SHA-256 per finding, is most of the work: it runs on every core while
+/// one of them counts. After sorting, only the duplicates are touched again (the
+/// counts of the ones dropped are taken away).
 fn entries<'a>(findings: &'a [RunFinding], hasher: &Hasher) -> (Vec<Entry<'a>>, Counts<'a>) {
-    let mut counts = Counts::default();
-    let mut entries: Vec<Entry<'a>> = findings
-        .iter()
-        .enumerate()
-        .map(|(index, f)| {
-            counts.add(f, 1);
-            Entry {
-                hash: hasher.key_hash(&f.rule, &f.address),
-                item: hasher.item(&f.rule, &f.address, &f.outcome),
-                index,
-                finding: f,
+    let (mut entries, mut counts) = rayon::join(
+        || {
+            findings
+                .par_iter()
+                .enumerate()
+                .map(|(index, f)| Entry {
+                    hash: hasher.key_hash(&f.rule, &f.address),
+                    item: hasher.item(&f.rule, &f.address, &f.outcome),
+                    index,
+                    finding: f,
+                })
+                .collect::<Vec<Entry<'a>>>()
+        },
+        || {
+            let mut counts = Counts::default();
+            for f in findings {
+                counts.add(f, 1);
             }
-        })
-        .collect();
-    entries.sort_unstable_by(|a, b| {
+            counts
+        },
+    );
+    entries.par_sort_unstable_by(|a, b| {
         (a.hash, &a.finding.rule, &a.finding.address, a.index).cmp(&(
             b.hash,
             &b.finding.rule,
@@ -632,6 +640,10 @@ impl Store {
                 query.execute(&mut *tx).await.map_err(|e| self.err(&e))?;
             }
         }
+        // A conflict leaves `key_hash` alone: it depends only on the scope's key and the
+        // (rule, address), and a scope gets its key when its rows are written anew, so
+        // an existing row already holds the same value. (Setting it anyway rewrites an
+        // entry of the key-hash index for every changed finding.)
         let current_rows = upserts
             .iter()
             .map(|(e, since)| {
@@ -649,7 +661,7 @@ impl Store {
             self,
             &mut tx,
             "INSERT INTO current_findings (scope, rule, address, outcome, since_run, key_hash)",
-            " ON CONFLICT (scope, rule, address) DO UPDATE SET outcome = excluded.outcome, since_run = excluded.since_run, key_hash = excluded.key_hash",
+            " ON CONFLICT (scope, rule, address) DO UPDATE SET outcome = excluded.outcome, since_run = excluded.since_run",
             6,
             current_rows,
         )
