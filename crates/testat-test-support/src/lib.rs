@@ -28,9 +28,17 @@ fn in_ci() -> bool {
 /// Says loudly that a check was skipped. `cargo test` captures `eprintln!` in tests
 /// that pass, so the notice is written to the standard error handle itself, which the
 /// harness does not capture: it shows in every `cargo test` run.
-pub fn announce_skip(message: &str) {
+fn announce_skip(message: &str) {
     use std::io::Write as _;
     let _ = writeln!(std::io::stderr(), "\n*** SKIPPED: {message} ***\n");
+}
+
+/// Skips the calling check loudly outside CI, and fails it in CI (`CI=true`), where
+/// everything the checks need is installed. `what` names the check; `missing` says
+/// what is missing and how to get it.
+pub fn skip_outside_ci(what: &str, missing: &str) {
+    assert!(!in_ci(), "{what} cannot run, and CI=true: {missing}");
+    announce_skip(&format!("{what} ({missing})"));
 }
 
 /// Whether `program` runs here (it is started with `-v`). When it does not: a loud
@@ -39,11 +47,10 @@ pub fn tool_available(program: &str, what: &str, install: &str) -> bool {
     if Command::new(program).arg("-v").output().is_ok() {
         return true;
     }
-    assert!(
-        !in_ci(),
-        "{program} is not installed, and CI=true ({install}; .ci/run installs it)"
+    skip_outside_ci(
+        what,
+        &format!("{program} not found: {install}; .ci/run installs it"),
     );
-    announce_skip(&format!("{what} ({program} not found: {install})"));
     false
 }
 
@@ -54,13 +61,10 @@ pub fn postgres_admin_url(suite: &str) -> Option<String> {
     if let Ok(url) = std::env::var("TESTAT_TEST_POSTGRES_URL") {
         return Some(url);
     }
-    assert!(
-        !in_ci(),
-        "{suite} cannot run: TESTAT_TEST_POSTGRES_URL is not set, and CI=true (.ci/run starts a server and sets it)"
+    skip_outside_ci(
+        suite,
+        "TESTAT_TEST_POSTGRES_URL is not set; .ci/run starts a server and sets it",
     );
-    announce_skip(&format!(
-        "{suite} (set TESTAT_TEST_POSTGRES_URL, as .ci/run does)"
-    ));
     None
 }
 
@@ -82,11 +86,10 @@ pub async fn fresh_postgres_database(admin: &str, name: &str) -> String {
 }
 
 fn skip(kind: &str, file: &Path, why: &str) {
-    assert!(!in_ci(), "{why}; in CI the {kind} validator must run");
-    announce_skip(&format!(
-        "{kind} validation of {} ({why}; .ci/run installs the validators: see validators/validate.py)",
-        file.display()
-    ));
+    skip_outside_ci(
+        &format!("{kind} validation of {}", file.display()),
+        &format!("{why}; .ci/run installs the validators: see validators/validate.py"),
+    );
 }
 
 /// The variable naming the Python of the venv with `validators/requirements.txt`.
