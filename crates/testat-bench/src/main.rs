@@ -1,6 +1,7 @@
 //! `testat-bench`: the scan and assessment benchmarks of Testat.
 //!
 //! - `generate` writes a large, realistic Terraform plan (`terraform show -json` shape);
+//! - `manifest` writes a large Kubernetes manifest (many `Deployment` documents);
 //! - `parse` times `serde_json` parsing a file into a `serde_json::Value` (the baseline);
 //! - `scan` runs Testat's scan pipeline in-process and times each phase;
 //! - `assess` generates (or reuses) a store with a year of runs and times a Type 2
@@ -13,6 +14,7 @@
 
 mod assess;
 mod generate;
+mod manifest;
 mod measure;
 mod record;
 mod rng;
@@ -55,6 +57,19 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Write a generated Kubernetes manifest (multi-document YAML of Deployments with
+    /// two containers each).
+    Manifest {
+        /// Number of Deployments.
+        #[arg(long)]
+        workloads: usize,
+        /// File to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Seed: the same seed and count give the same file.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Time `serde_json::from_str::<serde_json::Value>` on a file (the baseline).
     Parse {
         /// The JSON file.
@@ -67,6 +82,9 @@ enum Command {
     Scan {
         /// The input file.
         file: PathBuf,
+        /// Run no rules (`testat scan --no-builtin-rules`): the cost of reading alone.
+        #[arg(long)]
+        no_rules: bool,
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
@@ -130,8 +148,17 @@ fn main() -> BenchResult<()> {
             seed,
         } => generate(resources, &out, seed),
         Command::Parse { file, json } => parse(&file, json),
-        Command::Scan { file, json } => {
-            let report = scan::run(&file)?;
+        Command::Manifest {
+            workloads,
+            out,
+            seed,
+        } => manifest(workloads, &out, seed),
+        Command::Scan {
+            file,
+            no_rules,
+            json,
+        } => {
+            let report = scan::run(&file, !no_rules)?;
             println!("{}", report.render(json));
             Ok(())
         }
@@ -179,12 +206,7 @@ fn main() -> BenchResult<()> {
 }
 
 fn generate(resources: usize, out: &Path, seed: u64) -> BenchResult<()> {
-    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-    }
-    let file = File::create(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-    let writer = BufWriter::with_capacity(1 << 20, file);
+    let writer = create(out)?;
     let options = generate::Options { resources, seed };
     let (stats, elapsed) = timed(|| generate::generate(&options, writer));
     let stats = stats.map_err(|e| format!("cannot write {}: {e}", out.display()))?;
@@ -220,6 +242,38 @@ fn generate(resources: usize, out: &Path, seed: u64) -> BenchResult<()> {
     report.seconds("elapsed", elapsed);
     println!("{}", report.render(false));
     Ok(())
+}
+
+fn manifest(workloads: usize, out: &Path, seed: u64) -> BenchResult<()> {
+    let file = create(out)?;
+    let options = manifest::Options { workloads, seed };
+    let (stats, elapsed) = timed(|| manifest::generate(&options, file));
+    let stats = stats.map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    let size = std::fs::metadata(out)
+        .map_err(|e| format!("cannot read {}: {e}", out.display()))?
+        .len();
+    let mut report = Report::default();
+    report.row("file", out.display().to_string(), serde_json::json!(out));
+    report.bytes("size", size);
+    report.count("workloads", stats.workloads);
+    report.count("containers", stats.workloads * 2);
+    report.count("hardened", stats.hardened);
+    for (namespace, count) in &stats.by_namespace {
+        report.count(&format!("namespace.{namespace}"), *count);
+    }
+    report.seconds("elapsed", elapsed);
+    println!("{}", report.render(false));
+    Ok(())
+}
+
+/// Creates `out` (and its folder) for a generator, buffered.
+fn create(out: &Path) -> BenchResult<BufWriter<File>> {
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    let file = File::create(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    Ok(BufWriter::with_capacity(1 << 20, file))
 }
 
 fn parse(file: &Path, json: bool) -> BenchResult<()> {

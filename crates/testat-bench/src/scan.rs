@@ -11,14 +11,18 @@ use testat_rules::Outcome;
 use crate::BenchResult;
 use crate::measure::{Memory, Report, memory, timed};
 
-/// Runs the pipeline on `file` and reports time and memory per phase.
-pub fn run(file: &Path) -> BenchResult<Report> {
+/// Runs the pipeline on `file` (with the built-in rules, or none) and reports time and
+/// memory per phase.
+pub fn run(file: &Path, builtin_rules: bool) -> BenchResult<Report> {
     let size = std::fs::metadata(file)
         .map_err(|e| format!("cannot read {}: {e}", file.display()))?
         .len();
     let catalog = testat_catalog::builtin();
     // `testat scan FILE --format json` with the defaults and no testat.toml.
-    let settings = ScanSettings::default();
+    let settings = ScanSettings {
+        builtin_rules,
+        ..ScanSettings::default()
+    };
     let mut marks: Vec<(Phase, Instant, Memory)> = Vec::new();
     let scan = testat_project::scan(
         catalog,
