@@ -2,7 +2,6 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
-use std::sync::Arc;
 
 use serde::de::DeserializeSeed;
 use serde_json::Value;
@@ -57,7 +56,7 @@ fn objects(
             let item_kind = item.get("kind").and_then(Value::as_str).map(str::to_owned);
             match (item.get("apiVersion").and_then(Value::as_str), item_kind) {
                 (Some(_), Some(item_kind)) => {
-                    add(path, parsed, resource(item_kind, item, pointer, line));
+                    add(path, parsed, item_kind, item, pointer, line);
                 }
                 _ => parsed.problems.push(InputError::Shape {
                     path: path.to_path_buf(),
@@ -76,21 +75,35 @@ fn objects(
     add(
         path,
         parsed,
-        resource(kind, Value::Object(object), format!("/{document}"), line),
+        kind,
+        Value::Object(object),
+        format!("/{document}"),
+        line,
     );
     Document::Objects
 }
 
-/// Adds a resource; a workload whose shape does not match the Kubernetes API is a
-/// problem, and is marked malformed so that rules give `error` on it.
-fn add(path: &Path, parsed: &mut Parsed, resource: Resource) {
-    if let Values::Parsed(value) = &resource.values
-        && let Err(malformed) = check(&resource.kind, value)
-    {
-        let message = format!("{}: {}", resource.address, malformed.message);
+/// Adds an object as a resource, its values kept as JSON text; a workload whose shape
+/// does not match the Kubernetes API is a problem, and is marked malformed so that
+/// rules give `error` on it.
+fn add(path: &Path, parsed: &mut Parsed, kind: String, value: Value, pointer: String, line: usize) {
+    let mut resource = resource(kind, &value, pointer, line);
+    let malformed = match check(&resource.kind, &value) {
+        Err(malformed) => Some((malformed.pointer, malformed.message)),
+        Ok(()) => match serde_json::to_string(&value) {
+            Ok(text) => {
+                resource.values = Values::Json(text.into_boxed_str());
+                None
+            }
+            Err(error) => Some((String::new(), format!("cannot be kept as JSON: {error}"))),
+        },
+    };
+    drop(value);
+    if let Some((pointer, message)) = malformed {
+        let message = format!("{}: {message}", resource.address);
         parsed.problems.push(InputError::Shape {
             path: path.to_path_buf(),
-            pointer: format!("{}{}", resource.pointer, malformed.pointer),
+            pointer: format!("{}{pointer}", resource.pointer),
             line: Some(resource.line),
             column: Some(resource.column),
             message: message.clone(),
@@ -114,8 +127,9 @@ fn type_name(value: &Value) -> &'static str {
     }
 }
 
-/// A Kubernetes object as a resource: address `Kind/namespace/name` (or `Kind/name`).
-fn resource(kind: String, value: Value, pointer: String, line: usize) -> Resource {
+/// A Kubernetes object as a resource, without its values yet: address
+/// `Kind/namespace/name` (or `Kind/name`).
+fn resource(kind: String, value: &Value, pointer: String, line: usize) -> Resource {
     let metadata = value.get("metadata");
     let field = |name: &str| {
         metadata
@@ -138,7 +152,7 @@ fn resource(kind: String, value: Value, pointer: String, line: usize) -> Resourc
         pointer,
         line,
         column: 1,
-        values: Values::Parsed(Arc::new(value)),
+        values: Values::None,
         unknown: Values::None,
         action: None,
         config_address: None,

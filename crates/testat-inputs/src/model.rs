@@ -2,7 +2,6 @@
 
 use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use crate::InputError;
 use crate::link_data::FileLinks;
@@ -44,8 +43,10 @@ pub struct InputFile {
 pub enum Values {
     /// A byte range of the file's text holding a JSON object (Terraform JSON).
     Span(Range<usize>),
-    /// Values parsed already (Kubernetes YAML, which has no JSON text to point into).
-    Parsed(Arc<serde_json::Value>),
+    /// Values as compact JSON text of their own (Kubernetes YAML, which has no JSON
+    /// text to point into: each object is written out as JSON when it is read, so that
+    /// no parsed tree is kept per object).
+    Json(Box<str>),
     /// No values (for example a value Terraform does not know yet).
     None,
 }
@@ -192,8 +193,8 @@ impl InputSet {
         }
     }
 
-    /// A resource's values as JSON: parsed from the file's text for Terraform (one
-    /// resource at a time), cloned for Kubernetes, `null` when there are none.
+    /// A resource's values as JSON, parsed from the file's text (Terraform) or from
+    /// their own text (Kubernetes), one resource at a time; `null` when there are none.
     pub fn values(&self, resource: &Resource) -> Result<serde_json::Value, InputError> {
         self.parse(resource, &resource.values, &resource.pointer)
             .map(Option::unwrap_or_default)
@@ -217,7 +218,22 @@ impl InputSet {
     ) -> Result<Option<serde_json::Value>, InputError> {
         match values {
             Values::None => Ok(None),
-            Values::Parsed(value) => Ok(Some(value.as_ref().clone())),
+            Values::Json(text) => serde_json::from_str(text).map(Some).map_err(|e| {
+                // The text was written from a parsed value, so this does not happen;
+                // if it did, it would be reported, not passed.
+                InputError::Shape {
+                    path: self
+                        .file(resource)
+                        .map_or_else(PathBuf::new, |file| file.path.clone()),
+                    pointer: pointer.to_owned(),
+                    line: Some(resource.line),
+                    column: Some(resource.column),
+                    message: format!(
+                        "the values of {} cannot be read back: {e}",
+                        resource.address
+                    ),
+                }
+            }),
             Values::Span(range) => {
                 let file = self.file(resource).ok_or_else(|| InputError::Limit {
                     path: PathBuf::from(format!("<file #{}>", resource.file)),

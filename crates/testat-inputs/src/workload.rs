@@ -28,15 +28,23 @@ pub const WORKLOAD_KINDS: &[&str] = &[
 /// ReplicationController, `spec.jobTemplate.spec.template.spec` of a CronJob; `None`
 /// for other kinds or when the object has no such field.
 pub fn pod_spec<'v>(value: &'v Value, kind: &str) -> Option<&'v Value> {
+    pod_spec_path(kind)?
+        .iter()
+        .try_fold(value, |value, key| value.get(key))
+}
+
+/// Where [`pod_spec`] finds the pod spec of a workload of the given kind, as keys from
+/// the object down; `None` for kinds that are not workloads.
+pub fn pod_spec_path(kind: &str) -> Option<&'static [&'static str]> {
     match kind {
-        "Pod" => value.get("spec"),
+        "Pod" => Some(&["spec"]),
         "Deployment"
         | "StatefulSet"
         | "DaemonSet"
         | "ReplicaSet"
         | "ReplicationController"
-        | "Job" => value.pointer("/spec/template/spec"),
-        "CronJob" => value.pointer("/spec/jobTemplate/spec/template/spec"),
+        | "Job" => Some(&["spec", "template", "spec"]),
+        "CronJob" => Some(&["spec", "jobTemplate", "spec", "template", "spec"]),
         _ => None,
     }
 }

@@ -63,7 +63,7 @@ fn multi_document_yaml_with_list_and_empty_document() {
     for resource in &set.resources {
         assert_eq!(resource.provider, "kubernetes");
         assert!(resource.action.is_none() && resource.config_address.is_none());
-        assert!(matches!(resource.values, Values::Parsed(_)));
+        assert!(matches!(resource.values, Values::Json(_)));
         assert!(matches!(resource.unknown, Values::None));
         assert!(
             set.links[set
