@@ -94,6 +94,7 @@ pub fn scan(
     });
     let options = EvalOptions {
         account_baseline: settings.account_baseline.clone(),
+        ..EvalOptions::default()
     };
     let mut findings = testat_rules::evaluate_with_options(&inputs, &rules, &options);
     phase(Phase::ApplyingExceptions);

@@ -11,9 +11,11 @@ use rayon::prelude::*;
 use serde_json::Value as Json;
 use testat_inputs::{ACCOUNT_KIND, InputKind, InputSet, Resource};
 
+use crate::fast::{self, Answer};
 use crate::finding::{Finding, Outcome};
 use crate::rule::Scope;
 use crate::ruleset::{Rule, RuleSet};
+use crate::shared::{elements, member, member_at};
 use crate::values::{Touched, to_val};
 
 /// How rules are evaluated, beyond the rules themselves.
@@ -24,6 +26,9 @@ pub struct EvalOptions {
     /// input does not manage fails, instead of being `unknown` ("not managed in this
     /// configuration").
     pub account_baseline: Vec<String>,
+    /// Evaluate every condition with the CEL interpreter, never with the direct
+    /// evaluator of common shapes (`fast.rs`); rule tests compare the two.
+    pub interpreter_only: bool,
 }
 
 /// Evaluates every rule on every resource it applies to.
@@ -60,12 +65,39 @@ pub(crate) fn run(
 ) -> Vec<Finding> {
     let env = Arc::clone(&rules.env);
     let estate = EstateIndex::build(inputs, rules);
-    let context = Shared {
+    let replaced = params.as_ref().map(|(index, _)| *index);
+    let params = rules
+        .rules()
+        .iter()
+        .enumerate()
+        .map(|(index, rule)| {
+            let value = match &params {
+                Some((i, value)) if *i == index => value.clone(),
+                _ => rule.params_value(),
+            };
+            // Parameters come from JSON, which always converts.
+            match Box::<dyn Val>::try_from(value) {
+                Ok(value) => crate::shared::Shared::boxed(value),
+                Err(_) => empty_val(),
+            }
+        })
+        .collect();
+    let params_json = rules
+        .rules()
+        .iter()
+        .enumerate()
+        .map(|(index, rule)| {
+            let replaced = replaced.is_some_and(|i| i == index);
+            (!replaced).then(|| Json::Object(rule.params.clone().into_iter().collect()))
+        })
+        .collect();
+    let context = Run {
         inputs,
         rules,
         estate: &estate,
         options,
         params,
+        params_json,
     };
     inputs
         .resources
@@ -99,20 +131,27 @@ pub(crate) fn run(
 }
 
 /// What every resource's evaluation reads.
-struct Shared<'a> {
+struct Run<'a> {
     inputs: &'a InputSet,
     rules: &'a RuleSet,
     estate: &'a EstateIndex,
     options: &'a EvalOptions,
-    params: Option<(usize, Value)>,
+    /// `params` of each rule, converted once (and shared, so binding it is cheap).
+    params: Vec<Box<dyn Val>>,
+    /// `params` of each rule as JSON, for the direct evaluation; `None` for a rule
+    /// whose parameters this evaluation replaces.
+    params_json: Vec<Option<Json>>,
 }
 
-impl Shared<'_> {
-    fn params(&self, index: usize, rule: &Rule) -> Value {
-        match &self.params {
-            Some((i, value)) if *i == index => value.clone(),
-            _ => rule.params_value(),
-        }
+impl Run<'_> {
+    /// `params` of the rule with this index, as JSON.
+    fn params_json(&self, index: usize) -> Option<&Json> {
+        self.params_json.get(index).and_then(Option::as_ref)
+    }
+
+    /// `params` of the rule with this index.
+    fn params(&self, index: usize) -> Box<dyn Val> {
+        self.params.get(index).map_or_else(empty_val, Clone::clone)
     }
 }
 
@@ -186,18 +225,18 @@ fn resource_val(inputs: &InputSet) -> impl Fn(&Resource) -> Option<Box<dyn Val>>
 
 fn evaluate_resource(
     root: &Context<'static, 'static>,
-    shared: &Shared<'_>,
+    run: &Run<'_>,
     index: usize,
     resource: &Resource,
     applicable: &[usize],
 ) -> Vec<Finding> {
-    let Shared {
+    let Run {
         inputs,
         rules,
         estate,
         options,
         ..
-    } = *shared;
+    } = *run;
     let finding = |rule: usize, outcome: Outcome, detail: Option<String>| Finding {
         rule,
         resource: index,
@@ -224,14 +263,11 @@ fn evaluate_resource(
     let unknown = inputs.unknown(resource).ok().flatten();
     let kind = inputs.file(resource).map(|file| file.kind);
 
-    let mut scope = root.new_inner_scope();
-    scope.add_variable_as_val("resource", to_val(&values, unknown.as_ref(), &[]));
-    scope.add_variable_from_value("meta", meta(resource, kind));
-    scope.add_variable_from_value("unknown", unknown.as_ref().map_or_else(empty_map, to_cel));
-    if let Some(pod) = testat_inputs::pod_spec(&values, &resource.kind) {
-        scope.add_variable_as_val("pod", to_val(pod, None, &[]));
-        scope.add_variable_as_val("containers", Box::new(CelList::from(containers(pod))));
-    }
+    // Conditions of the common shapes are evaluated on the JSON directly; the CEL
+    // values and scope are built only when some rule needs the interpreter.
+    let direct = (!options.interpreter_only && unknown.as_ref().is_none_or(|u| !any_true(u)))
+        .then(|| fast::Variables::of(&values, &resource.kind));
+    let mut cel_scope: Option<Context<'_, 'static>> = None;
     let uncertain = inputs.uncertain_links(index);
 
     applicable
@@ -244,6 +280,23 @@ fn evaluate_resource(
                     Some("rule index out of range".into()),
                 );
             };
+            let answer = direct
+                .as_ref()
+                .filter(|_| rule.spec.scope != Scope::Account && rule.spec.related.is_empty())
+                .and_then(|variables| {
+                    fast::evaluate(rule.program.expression(), variables, run.params_json(rule_index))
+                });
+            match answer {
+                Some(Answer::Bool(true)) => return finding(rule_index, Outcome::Pass, None),
+                Some(Answer::Bool(false)) => return finding(rule_index, Outcome::Fail, None),
+                Some(Answer::Null) => {
+                    return finding(rule_index, Outcome::Unknown, Some(undecided(rule)));
+                }
+                None => {}
+            }
+            let scope = cel_scope.get_or_insert_with(|| {
+                resource_scope(root, resource, &values, unknown.as_ref(), kind)
+            });
             let mut rule_scope = scope.new_inner_scope();
             // Unknown members the rule names replace the shared value, where it has any.
             let named = unknown.as_ref().filter(|u| {
@@ -255,7 +308,7 @@ fn evaluate_resource(
                     to_val(&values, Some(u), &rule.spec.unknown_if),
                 );
             }
-            rule_scope.add_variable_from_value("params", shared.params(rule_index, rule));
+            rule_scope.add_variable_as_val("params", run.params(rule_index));
             if rule.spec.scope == Scope::Account {
                 let baseline = options.account_baseline.contains(&resource.provider);
                 if !baseline && !estate.manages(resource, rule) {
@@ -288,7 +341,7 @@ fn evaluate_resource(
                         to_val(&values, Some(u), &rule.spec.unknown_if),
                     );
                 }
-                sure.add_variable_from_value("params", shared.params(rule_index, rule));
+                sure.add_variable_as_val("params", run.params(rule_index));
                 if rule.spec.scope == Scope::Account {
                     sure.add_variable_as_val("estate", estate.value(inputs, resource, rule));
                 }
@@ -330,12 +383,7 @@ fn execute(rule: &Rule, scope: &Context<'_, '_>, values: &Json) -> (Outcome, Opt
         (Ok(Value::Bool(true)), None) => (Outcome::Pass, None),
         (Ok(Value::Bool(true)), Some(path)) => unknown(path),
         (Ok(Value::Bool(false)), _) => (Outcome::Fail, None),
-        (Ok(Value::Null), _) => (
-            Outcome::Unknown,
-            Some(rule.spec.undecided.clone().unwrap_or_else(|| {
-                "the input does not decide this rule (a value it needs is not set)".into()
-            })),
-        ),
+        (Ok(Value::Null), _) => (Outcome::Unknown, Some(undecided(rule))),
         (Err(_), Some(path)) => unknown(path),
         (Ok(other), _) => (
             Outcome::Error,
@@ -343,6 +391,55 @@ fn execute(rule: &Rule, scope: &Context<'_, '_>, values: &Json) -> (Outcome, Opt
         ),
         (Err(e), None) => (Outcome::Error, Some(describe_error(&e, values))),
     }
+}
+
+/// Why a condition that gave `null` is `unknown`.
+fn undecided(rule: &Rule) -> String {
+    rule.spec.undecided.clone().unwrap_or_else(|| {
+        "the input does not decide this rule (a value it needs is not set)".into()
+    })
+}
+
+/// The scope of the interpreter for one resource: `resource`, `pod`, `containers`,
+/// `meta` and `unknown`.
+fn resource_scope<'r>(
+    root: &'r Context<'static, 'static>,
+    resource: &Resource,
+    values: &Json,
+    unknown: Option<&Json>,
+    kind: Option<InputKind>,
+) -> Context<'r, 'static> {
+    let mut scope = root.new_inner_scope();
+    let resource_val = to_val(values, unknown, &[]);
+    // The pod spec and the containers are parts of `resource`, shared, not converted
+    // again (workload kinds are Kubernetes objects, which have no unknown parts).
+    let pod = testat_inputs::pod_spec_path(&resource.kind)
+        .and_then(|path| member_at(resource_val.as_ref(), path));
+    if let Some(pod) = pod {
+        scope.add_variable_as_val(
+            "containers",
+            Box::new(CelList::from(containers(pod.as_ref()))),
+        );
+        scope.add_variable_as_val("pod", pod);
+    }
+    scope.add_variable_as_val("resource", resource_val);
+    scope.add_variable_from_value("meta", meta(resource, kind));
+    scope.add_variable_from_value("unknown", unknown.map_or_else(empty_map, to_cel));
+    scope
+}
+
+/// Whether Terraform's `after_unknown` marks anything unknown.
+fn any_true(unknown: &Json) -> bool {
+    match unknown {
+        Json::Bool(b) => *b,
+        Json::Array(items) => items.iter().any(any_true),
+        Json::Object(members) => members.values().any(any_true),
+        _ => false,
+    }
+}
+
+fn empty_val() -> Box<dyn Val> {
+    Box::new(CelMap::from(HashMap::new()))
 }
 
 fn empty_map() -> Value {
@@ -466,12 +563,11 @@ fn related(inputs: &InputSet, index: usize, rule: &Rule, without: &[usize]) -> B
 }
 
 /// Every container of a pod spec: `containers`, `initContainers`, `ephemeralContainers`.
-fn containers(pod: &Json) -> Vec<Box<dyn Val>> {
+fn containers(pod: &(dyn Val + 'static)) -> Vec<Box<dyn Val>> {
     ["containers", "initContainers", "ephemeralContainers"]
         .iter()
-        .filter_map(|key| pod.get(key).and_then(Json::as_array))
-        .flatten()
-        .map(|c| to_val(c, None, &[]))
+        .filter_map(|key| member(pod, key))
+        .flat_map(|list| elements(list.as_ref()))
         .collect()
 }
 

@@ -111,6 +111,7 @@ fn run_case(
         } else {
             Vec::new()
         },
+        interpreter_only: false,
     };
     let params = (!test.parameters.is_empty()).then(|| {
         let mut values = rule.parameters().clone();
@@ -120,7 +121,34 @@ fn run_case(
             to_cel(&serde_json::Value::Object(values.into_iter().collect())),
         )
     });
-    let findings = run(&inputs, rules, Some(&[index]), &options, params);
+    let findings = run(&inputs, rules, Some(&[index]), &options, params.clone());
+    // The direct evaluator of common shapes must agree with the interpreter.
+    let interpreted = run(
+        &inputs,
+        rules,
+        Some(&[index]),
+        &EvalOptions {
+            interpreter_only: true,
+            ..options.clone()
+        },
+        params,
+    );
+    let mut problems = Vec::new();
+    for (direct, interpreted) in findings.iter().zip(&interpreted) {
+        if (direct.outcome, &direct.detail) != (interpreted.outcome, &interpreted.detail) {
+            let address = inputs
+                .resources
+                .get(direct.resource)
+                .map_or("?", |r| r.address.as_str());
+            problems.push(format!(
+                "`{address}`: the direct evaluation gave {} ({}), the CEL interpreter {} ({}); this is a bug in Testat",
+                direct.outcome.as_str(),
+                direct.detail.as_deref().unwrap_or("-"),
+                interpreted.outcome.as_str(),
+                interpreted.detail.as_deref().unwrap_or("-"),
+            ));
+        }
+    }
     let mut actual: BTreeMap<&str, (Outcome, Option<&str>)> = BTreeMap::new();
     for finding in &findings {
         if let Some(resource) = inputs.resources.get(finding.resource) {
@@ -130,7 +158,6 @@ fn run_case(
             );
         }
     }
-    let mut problems = Vec::new();
     for (address, expected) in &test.expect {
         let wanted = match expected {
             Expected::Pass => Outcome::Pass,

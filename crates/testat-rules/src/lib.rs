@@ -24,11 +24,13 @@ mod coverage;
 mod error;
 mod eval;
 mod exceptions;
+mod fast;
 mod finding;
 pub mod functions;
 mod harness;
 mod rule;
 mod ruleset;
+mod shared;
 mod values;
 
 pub use coverage::{CriterionCoverage, coverage};

@@ -26,7 +26,7 @@ pub struct Rule {
     pub(crate) program: cel::Program,
     /// The value of every declared parameter: its default, or what
     /// [`RuleSet::set_parameter`] set.
-    params: BTreeMap<String, serde_json::Value>,
+    pub(crate) params: BTreeMap<String, serde_json::Value>,
     /// `params` as the CEL value conditions read.
     params_cel: cel::Value,
 }

@@ -29,6 +29,8 @@ use cel::common::types::{
 use cel::common::value::{CowVal, StaticVal, Val};
 use serde_json::Value as Json;
 
+use crate::shared::Shared;
+
 thread_local! {
     static TOUCHED: RefCell<Option<String>> = const { RefCell::new(None) };
 }
@@ -283,7 +285,8 @@ impl Container for PartialList {
 /// `after_unknown` for the same value) marks: list elements always, object members
 /// when their path (dot-separated, without list indexes) is one of `members`, or lies
 /// above or below one. Whole numbers become `int` (`uint` above `i64::MAX`), other
-/// numbers `double`; object members whose value is `null` are left out.
+/// numbers `double`; object members whose value is `null` are left out. Maps and lists
+/// are [`Shared`], so that the interpreter's copies of them are cheap.
 pub(crate) fn to_val(value: &Json, unknown: Option<&Json>, members: &[String]) -> Box<dyn Val> {
     build(
         value,
@@ -346,14 +349,14 @@ fn build(
                 path.truncate(len);
             }
             let list = CelList::from(list);
-            match first_unknown {
+            Shared::boxed(match first_unknown {
                 Some(path) => Box::new(PartialList {
                     list,
                     unknown: unknown_items,
                     path,
                 }),
                 None => Box::new(list),
-            }
+            })
         }
         Json::Object(members_of) => {
             let marks = match unknown {
@@ -395,14 +398,14 @@ fn build(
                 }
             }
             let known = CelMap::from(map);
-            if unknown_members.is_empty() {
+            Shared::boxed(if unknown_members.is_empty() {
                 Box::new(known)
             } else {
                 Box::new(PartialMap {
                     known,
                     unknown: unknown_members,
                 })
-            }
+            })
         }
     }
 }
