@@ -34,4 +34,7 @@ pub enum ReportError {
     /// Writing into the output buffer failed.
     #[error("cannot format the report: {0}")]
     Format(#[from] std::fmt::Error),
+    /// Writing the report to its destination failed.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
 }

@@ -5,6 +5,7 @@
 //! so that scans with hundreds of thousands of findings serialise quickly.
 
 use std::borrow::Cow;
+use std::io::Write as _;
 
 use serde::ser::{Error as _, SerializeSeq};
 use serde::{Serialize, Serializer};
@@ -141,6 +142,19 @@ impl Serialize for Findings<'_, '_> {
 
 /// Renders the report as pretty-printed JSON with a final newline.
 pub(crate) fn render(report: &ScanReport<'_>) -> Result<String, ReportError> {
+    let mut out = Vec::with_capacity(4096 + report.findings.len() * 320);
+    write(report, &mut out)?;
+    // serde_json writes UTF-8 only; the check is cheap next to the serialisation.
+    String::from_utf8(out).map_err(|e| ReportError::Json(serde_json::Error::custom(e)))
+}
+
+/// Writes the report as pretty-printed JSON with a final newline to `out`, as it is
+/// rendered.
+pub(crate) fn write(
+    report: &ScanReport<'_>,
+    out: &mut impl std::io::Write,
+) -> Result<(), ReportError> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
     let inputs = report.inputs;
     let files: Vec<Cow<'_, str>> = inputs.files.iter().map(|f| path_text(&f.path)).collect();
     let document = Document {
@@ -210,14 +224,21 @@ pub(crate) fn render(report: &ScanReport<'_>) -> Result<String, ReportError> {
             .collect(),
         skipped: inputs.skipped.iter().map(|p| path_text(p)).collect(),
     };
-    let mut out = Vec::with_capacity(4096 + report.findings.len() * 320);
-    document.serialize(&mut serde_json::Serializer::with_formatter(
-        &mut out,
-        LineFormatter::default(),
-    ))?;
-    out.push(b'\n');
-    // serde_json writes UTF-8 only; the check is cheap next to the serialisation.
-    String::from_utf8(out).map_err(|e| ReportError::Json(serde_json::Error::custom(e)))
+    document
+        .serialize(&mut serde_json::Serializer::with_formatter(
+            &mut out,
+            LineFormatter::default(),
+        ))
+        .map_err(|e| {
+            if e.is_io() {
+                ReportError::Io(e.into())
+            } else {
+                ReportError::Json(e)
+            }
+        })?;
+    out.write_all(b"\n")?;
+    out.flush()?;
+    Ok(())
 }
 
 /// Pretty-prints like `serde_json`'s `PrettyFormatter`, except that the entries of the

@@ -98,6 +98,26 @@ impl ScanFormat {
     }
 }
 
+/// Writes `report` in `format` to `out`. JSON is written as it is rendered, so that a
+/// report of hundreds of megabytes is never held whole; the other formats are rendered
+/// first. `color` is as for [`render`]. An error of the destination is
+/// [`ReportError::Io`].
+pub fn render_to(
+    report: &ScanReport<'_>,
+    format: ScanFormat,
+    color: bool,
+    mut out: impl std::io::Write,
+) -> Result<(), ReportError> {
+    if format == ScanFormat::Json {
+        check(report)?;
+        json::write(report, &mut out)?;
+    } else {
+        out.write_all(render(report, format, color)?.as_bytes())?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
 /// Renders `report` in `format`. `color` adds ANSI styles to the text format (pass true
 /// only when writing to a terminal); the machine formats ignore it.
 pub fn render(

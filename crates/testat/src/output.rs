@@ -147,3 +147,44 @@ mod tests {
         assert_eq!(escape_control("Straße ✓"), "Straße ✓");
     }
 }
+
+/// Writes a report to `path`, or to standard output, as `write` renders it, so that a
+/// report of hundreds of megabytes is not held whole. A file left half-written by an
+/// error is removed; a closed pipe on standard output is not an error.
+pub fn emit_report(
+    path: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), testat_report::ReportError>,
+) -> Result<(), CliError> {
+    let failed = |at: &Path, source| CliError::Write {
+        path: at.to_owned(),
+        source,
+    };
+    match path {
+        Some(path) => {
+            let mut file = std::fs::File::create(path).map_err(|e| failed(path, e))?;
+            let result = write(&mut file);
+            if result.is_err() {
+                // Nothing half-written stays behind under the report's name.
+                let _ = std::fs::remove_file(path);
+            }
+            match result {
+                Err(testat_report::ReportError::Io(e)) => Err(failed(path, e)),
+                other => other.map_err(CliError::from),
+            }
+        }
+        None => {
+            let mut stdout = anstream::stdout().lock();
+            match write(&mut stdout) {
+                Err(testat_report::ReportError::Io(e))
+                    if e.kind() == std::io::ErrorKind::BrokenPipe =>
+                {
+                    Ok(())
+                }
+                Err(testat_report::ReportError::Io(e)) => {
+                    Err(failed(Path::new("standard output"), e))
+                }
+                other => other.map_err(CliError::from),
+            }
+        }
+    }
+}

@@ -12,7 +12,7 @@ use crate::cli::{ScanArgs, ScanFormatArg};
 use crate::context::Context;
 use crate::error::CliError;
 use crate::exit::ExitStatus;
-use crate::output::emit;
+use crate::output::emit_report;
 
 /// Inputs larger than this (in total) get a progress spinner on a terminal.
 const PROGRESS_THRESHOLD_BYTES: u64 = 32 * 1024 * 1024;
@@ -42,8 +42,10 @@ pub fn run(ctx: &Context, args: &ScanArgs) -> Result<ExitStatus, CliError> {
         ScanFormatArg::Junit => ScanFormat::Junit,
     };
     let color = args.output.is_none() && matches!(format, ScanFormat::Text);
-    let text = testat_report::render(&scan.report(catalog), format, color)?;
-    emit(args.output.as_deref(), &text)?;
+    let report = scan.report(catalog);
+    emit_report(args.output.as_deref(), |out| {
+        testat_report::render_to(&report, format, color, out)
+    })?;
 
     if let Some((server, token)) = &upload {
         let run = scan.new_run(catalog, &args.scope);
