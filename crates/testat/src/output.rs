@@ -132,22 +132,6 @@ pub fn done(out: &str) -> Result<crate::exit::ExitStatus, CliError> {
     Ok(crate::exit::ExitStatus::Success)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn control_characters_are_escaped_and_lines_kept_only_when_asked() {
-        let hostile = "bucket\u{1b}[2J\nnext\u{7}";
-        assert_eq!(escape_control(hostile), "bucket\\u{1b}[2J\\u{a}next\\u{7}");
-        assert_eq!(
-            escape_control_keep_lines(hostile),
-            "bucket\\u{1b}[2J\nnext\\u{7}"
-        );
-        assert_eq!(escape_control("Straße ✓"), "Straße ✓");
-    }
-}
-
 /// Writes a report to `path`, or to standard output, as `write` renders it, so that a
 /// report of hundreds of megabytes is not held whole. A file left half-written by an
 /// error is removed; a closed pipe on standard output is not an error.
@@ -186,5 +170,21 @@ pub fn emit_report(
                 other => other.map_err(CliError::from),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_and_lines_kept_only_when_asked() {
+        let hostile = "bucket\u{1b}[2J\nnext\u{7}";
+        assert_eq!(escape_control(hostile), "bucket\\u{1b}[2J\\u{a}next\\u{7}");
+        assert_eq!(
+            escape_control_keep_lines(hostile),
+            "bucket\\u{1b}[2J\nnext\\u{7}"
+        );
+        assert_eq!(escape_control("Straße ✓"), "Straße ✓");
     }
 }
