@@ -210,12 +210,7 @@ fn generate(resources: usize, out: &Path, seed: u64) -> BenchResult<()> {
     let options = generate::Options { resources, seed };
     let (stats, elapsed) = timed(|| generate::generate(&options, writer));
     let stats = stats.map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-    let size = std::fs::metadata(out)
-        .map_err(|e| format!("cannot read {}: {e}", out.display()))?
-        .len();
-    let mut report = Report::default();
-    report.row("file", out.display().to_string(), serde_json::json!(out));
-    report.bytes("size", size);
+    let (mut report, size) = written(out)?;
     report.row(
         "bytes_per_instance",
         format!("{:.0}", size as f64 / stats.instances.max(1) as f64),
@@ -249,12 +244,7 @@ fn manifest(workloads: usize, out: &Path, seed: u64) -> BenchResult<()> {
     let options = manifest::Options { workloads, seed };
     let (stats, elapsed) = timed(|| manifest::generate(&options, file));
     let stats = stats.map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-    let size = std::fs::metadata(out)
-        .map_err(|e| format!("cannot read {}: {e}", out.display()))?
-        .len();
-    let mut report = Report::default();
-    report.row("file", out.display().to_string(), serde_json::json!(out));
-    report.bytes("size", size);
+    let (mut report, _) = written(out)?;
     report.count("workloads", stats.workloads);
     report.count("containers", stats.workloads * 2);
     report.count("hardened", stats.hardened);
@@ -264,6 +254,17 @@ fn manifest(workloads: usize, out: &Path, seed: u64) -> BenchResult<()> {
     report.seconds("elapsed", elapsed);
     println!("{}", report.render(false));
     Ok(())
+}
+
+/// A generator's report, begun with the file it wrote and its size.
+fn written(out: &Path) -> BenchResult<(Report, u64)> {
+    let size = std::fs::metadata(out)
+        .map_err(|e| format!("cannot read {}: {e}", out.display()))?
+        .len();
+    let mut report = Report::default();
+    report.row("file", out.display().to_string(), serde_json::json!(out));
+    report.bytes("size", size);
+    Ok((report, size))
 }
 
 /// Creates `out` (and its folder) for a generator, buffered.

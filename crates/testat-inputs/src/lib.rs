@@ -57,4 +57,4 @@ pub use error::InputError;
 pub use links::MAX_LINKS;
 pub use model::*;
 pub use read::{ReadOptions, read_paths};
-pub use workload::{WORKLOAD_KINDS, pod_spec, pod_spec_path};
+pub use workload::{CONTAINER_LISTS, WORKLOAD_KINDS, pod_spec, pod_spec_path};

@@ -23,6 +23,9 @@ pub const WORKLOAD_KINDS: &[&str] = &[
     "CronJob",
 ];
 
+/// The lists of a pod spec that hold containers; container rules read all three.
+pub const CONTAINER_LISTS: &[&str] = &["containers", "initContainers", "ephemeralContainers"];
+
 /// The pod spec of a workload object of the given kind: `spec` of a Pod,
 /// `spec.template.spec` of a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or
 /// ReplicationController, `spec.jobTemplate.spec.template.spec` of a CronJob; `None`

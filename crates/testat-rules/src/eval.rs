@@ -65,39 +65,13 @@ pub(crate) fn run(
 ) -> Vec<Finding> {
     let env = Arc::clone(&rules.env);
     let estate = EstateIndex::build(inputs, rules);
-    let replaced = params.as_ref().map(|(index, _)| *index);
-    let params = rules
-        .rules()
-        .iter()
-        .enumerate()
-        .map(|(index, rule)| {
-            let value = match &params {
-                Some((i, value)) if *i == index => value.clone(),
-                _ => rule.params_value(),
-            };
-            // Parameters come from JSON, which always converts.
-            match Box::<dyn Val>::try_from(value) {
-                Ok(value) => crate::shared::Shared::boxed(value),
-                Err(_) => empty_val(),
-            }
-        })
-        .collect();
-    let params_json = rules
-        .rules()
-        .iter()
-        .enumerate()
-        .map(|(index, rule)| {
-            let replaced = replaced.is_some_and(|i| i == index);
-            (!replaced).then(|| Json::Object(rule.params.clone().into_iter().collect()))
-        })
-        .collect();
+    let params = params.map(|(index, value)| (index, params_val(value)));
     let context = Run {
         inputs,
         rules,
         estate: &estate,
         options,
         params,
-        params_json,
     };
     inputs
         .resources
@@ -136,22 +110,39 @@ struct Run<'a> {
     rules: &'a RuleSet,
     estate: &'a EstateIndex,
     options: &'a EvalOptions,
-    /// `params` of each rule, converted once (and shared, so binding it is cheap).
-    params: Vec<Box<dyn Val>>,
-    /// `params` of each rule as JSON, for the direct evaluation; `None` for a rule
-    /// whose parameters this evaluation replaces.
-    params_json: Vec<Option<Json>>,
+    /// The parameters a rule test puts in place of one rule's own (by index).
+    params: Option<(usize, Box<dyn Val>)>,
 }
 
 impl Run<'_> {
-    /// `params` of the rule with this index, as JSON.
+    /// `params` of the rule with this index, as JSON; `None` when this evaluation
+    /// replaces them (the direct evaluation then leaves the rule to the interpreter).
     fn params_json(&self, index: usize) -> Option<&Json> {
-        self.params_json.get(index).and_then(Option::as_ref)
+        match &self.params {
+            Some((replaced, _)) if *replaced == index => None,
+            _ => self.rules.rules().get(index).map(Rule::params_json),
+        }
     }
 
     /// `params` of the rule with this index.
     fn params(&self, index: usize) -> Box<dyn Val> {
-        self.params.get(index).map_or_else(empty_val, Clone::clone)
+        match &self.params {
+            Some((replaced, value)) if *replaced == index => value.clone(),
+            _ => self
+                .rules
+                .rules()
+                .get(index)
+                .map_or_else(empty_val, Rule::params_val),
+        }
+    }
+}
+
+/// Rule parameters as the interpreter binds them: converted and shared. Parameters
+/// come from JSON, which always converts.
+pub(crate) fn params_val(value: Value) -> Box<dyn Val> {
+    match Box::<dyn Val>::try_from(value) {
+        Ok(value) => crate::shared::Shared::boxed(value),
+        Err(_) => empty_val(),
     }
 }
 
@@ -564,7 +555,7 @@ fn related(inputs: &InputSet, index: usize, rule: &Rule, without: &[usize]) -> B
 
 /// Every container of a pod spec: `containers`, `initContainers`, `ephemeralContainers`.
 fn containers(pod: &(dyn Val + 'static)) -> Vec<Box<dyn Val>> {
-    ["containers", "initContainers", "ephemeralContainers"]
+    testat_inputs::CONTAINER_LISTS
         .iter()
         .filter_map(|key| member(pod, key))
         .flat_map(|list| elements(list.as_ref()))

@@ -46,7 +46,7 @@ impl<'a> Variables<'a> {
     pub(crate) fn of(resource: &'a Json, kind: &str) -> Self {
         let pod = testat_inputs::pod_spec(resource, kind).filter(|pod| !pod.is_null());
         let containers = pod.map_or_else(Vec::new, |pod| {
-            ["containers", "initContainers", "ephemeralContainers"]
+            testat_inputs::CONTAINER_LISTS
                 .iter()
                 .filter_map(|key| pod.get(key).and_then(Json::as_array))
                 .flatten()
@@ -94,6 +94,25 @@ enum V<'a> {
     Undecided,
 }
 
+/// The elements of a list value, borrowed from it.
+enum Elements<'a, 'l> {
+    Json(std::slice::Iter<'a, Json>),
+    Refs(std::slice::Iter<'a, &'a Json>),
+    List(std::slice::Iter<'l, V<'a>>),
+}
+
+impl<'a> Iterator for Elements<'a, '_> {
+    type Item = V<'a>;
+
+    fn next(&mut self) -> Option<V<'a>> {
+        match self {
+            Elements::Json(items) => items.next().map(V::Json),
+            Elements::Refs(items) => items.next().map(|item| V::Json(item)),
+            Elements::List(items) => items.next().cloned(),
+        }
+    }
+}
+
 /// A scalar that can be compared.
 #[derive(PartialEq, PartialOrd)]
 enum Scalar<'a> {
@@ -116,11 +135,11 @@ impl<'a> V<'a> {
     }
 
     /// The elements, when the value is a list.
-    fn elements(&self) -> Option<Vec<V<'a>>> {
+    fn elements(&self) -> Option<Elements<'a, '_>> {
         match self {
-            V::Json(Json::Array(items)) => Some(items.iter().map(V::Json).collect()),
-            V::Refs(items) => Some(items.iter().map(|item| V::Json(item)).collect()),
-            V::List(items) => Some(items.clone()),
+            V::Json(Json::Array(items)) => Some(Elements::Json(items.iter())),
+            V::Refs(items) => Some(Elements::Refs(items.iter())),
+            V::List(items) => Some(Elements::List(items.iter())),
             _ => None,
         }
     }
@@ -291,9 +310,7 @@ impl<'a> Scope<'a> {
             ("_+_", None, [a, b]) => {
                 // Lists only: `int` addition may overflow, which is an error in CEL.
                 let (a, b) = (self.eval(a)?, self.eval(b)?);
-                let mut items = a.elements()?;
-                items.extend(b.elements()?);
-                Some(V::List(items))
+                Some(V::List(a.elements()?.chain(b.elements()?).collect()))
             }
             ("matches", Some(text), [pattern]) => {
                 let (text, pattern) = (self.eval(text)?, self.eval(pattern)?);
@@ -342,7 +359,8 @@ impl<'a> Scope<'a> {
         if comprehension.iter_var2.is_some() {
             return None;
         }
-        let items = self.eval(&comprehension.iter_range)?.elements()?;
+        let range = self.eval(&comprehension.iter_range)?;
+        let items = range.elements()?;
         let accu = self.eval(&comprehension.accu_init)?;
         let depth = self.bound.len();
         self.bound.push((&comprehension.accu_var, accu));

@@ -134,6 +134,13 @@ fn run_case(
         params,
     );
     let mut problems = Vec::new();
+    if findings.len() != interpreted.len() {
+        problems.push(format!(
+            "the direct evaluation gave {} findings, the CEL interpreter {}; this is a bug in Testat",
+            findings.len(),
+            interpreted.len()
+        ));
+    }
     for (direct, interpreted) in findings.iter().zip(&interpreted) {
         if (direct.outcome, &direct.detail) != (interpreted.outcome, &interpreted.detail) {
             let address = inputs

@@ -27,8 +27,10 @@ pub struct Rule {
     /// The value of every declared parameter: its default, or what
     /// [`RuleSet::set_parameter`] set.
     pub(crate) params: BTreeMap<String, serde_json::Value>,
-    /// `params` as the CEL value conditions read.
-    params_cel: cel::Value,
+    /// `params` as the value the interpreter binds (shared, so binding it is cheap).
+    params_val: Box<dyn cel::common::value::Val>,
+    /// `params` as the JSON the direct evaluation reads.
+    params_json: serde_json::Value,
 }
 
 impl std::fmt::Debug for Rule {
@@ -67,14 +69,21 @@ impl Rule {
             .collect()
     }
 
-    pub(crate) fn params_value(&self) -> cel::Value {
-        self.params_cel.clone()
+    /// `params` as the interpreter binds it.
+    pub(crate) fn params_val(&self) -> Box<dyn cel::common::value::Val> {
+        self.params_val.clone()
     }
 
+    /// `params` as the direct evaluation reads it.
+    pub(crate) fn params_json(&self) -> &serde_json::Value {
+        &self.params_json
+    }
+
+    /// Sets `params` and converts it once for both evaluators.
     fn set_params(&mut self, params: BTreeMap<String, serde_json::Value>) {
-        self.params_cel = crate::eval::to_cel(&serde_json::Value::Object(
-            params.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-        ));
+        self.params_json =
+            serde_json::Value::Object(params.iter().map(|(k, v)| (k.clone(), v.clone())).collect());
+        self.params_val = crate::eval::params_val(crate::eval::to_cel(&self.params_json));
         self.params = params;
     }
 }
@@ -199,7 +208,8 @@ impl RuleSet {
             gathered,
             program,
             params: BTreeMap::new(),
-            params_cel: cel::Value::Null,
+            params_val: crate::eval::params_val(cel::Value::Null),
+            params_json: serde_json::Value::Null,
         };
         rule.set_params(params);
         self.rules.push(rule);
