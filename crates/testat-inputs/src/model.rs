@@ -26,7 +26,9 @@ pub struct InputFile {
     pub path: PathBuf,
     /// What the file was recognised as.
     pub kind: InputKind,
-    /// The decoded text (UTF-8; a BOM removed, UTF-16 converted).
+    /// The decoded text (UTF-8; a BOM removed, UTF-16 converted) of Terraform JSON,
+    /// which the values of its resources point into. Empty for Kubernetes manifests:
+    /// each of their objects keeps its own JSON text, so the file's is not held.
     pub text: String,
     /// Hex SHA-256 of the file's bytes as read (before decoding), for run records.
     pub sha256: String,

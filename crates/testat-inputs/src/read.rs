@@ -391,6 +391,11 @@ impl InputSet {
             count,
             data: parsed.links,
         });
+        // Only Terraform values point into the text; a manifest's would be dead weight.
+        let text = match parsed.kind {
+            InputKind::Kubernetes => String::new(),
+            InputKind::TerraformPlan | InputKind::TerraformState => text,
+        };
         self.files.push(InputFile {
             path,
             kind: parsed.kind,
