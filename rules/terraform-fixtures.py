@@ -35,6 +35,7 @@ PROVIDERS = {
     "aws": "registry.terraform.io/hashicorp/aws",
     "azurerm": "registry.terraform.io/hashicorp/azurerm",
     "google": "registry.terraform.io/hashicorp/google",
+    "kubernetes": "registry.terraform.io/hashicorp/kubernetes",
     "tencentcloud": "registry.terraform.io/tencentcloudstack/tencentcloud",
 }
 ADDRESS = re.compile(r"terraform_data\.([a-z0-9_]+?)__([A-Za-z0-9_-]+)")

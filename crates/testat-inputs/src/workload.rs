@@ -21,14 +21,16 @@ pub const WORKLOAD_KINDS: &[&str] = &[
     "ReplicationController",
     "Job",
     "CronJob",
+    "DeploymentConfig",
 ];
 
 /// The lists of a pod spec that hold containers; container rules read all three.
 pub const CONTAINER_LISTS: &[&str] = &["containers", "initContainers", "ephemeralContainers"];
 
 /// The pod spec of a workload object of the given kind: `spec` of a Pod,
-/// `spec.template.spec` of a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or
-/// ReplicationController, `spec.jobTemplate.spec.template.spec` of a CronJob; `None`
+/// `spec.template.spec` of a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
+/// ReplicationController or OpenShift DeploymentConfig,
+/// `spec.jobTemplate.spec.template.spec` of a CronJob; `None`
 /// for other kinds or when the object has no such field.
 pub fn pod_spec<'v>(value: &'v Value, kind: &str) -> Option<&'v Value> {
     pod_spec_path(kind)?
@@ -37,16 +39,18 @@ pub fn pod_spec<'v>(value: &'v Value, kind: &str) -> Option<&'v Value> {
 }
 
 /// Where [`pod_spec`] finds the pod spec of a workload of the given kind, as keys from
-/// the object down; `None` for kinds that are not workloads.
+/// the object down; `None` for kinds that are not workloads. A Terraform workload type
+/// (`kubernetes_deployment_v1`) has its values in the shape of the kind it declares.
 pub fn pod_spec_path(kind: &str) -> Option<&'static [&'static str]> {
-    match kind {
+    match crate::terraform::kubernetes::workload_kind(kind).unwrap_or(kind) {
         "Pod" => Some(&["spec"]),
         "Deployment"
         | "StatefulSet"
         | "DaemonSet"
         | "ReplicaSet"
         | "ReplicationController"
-        | "Job" => Some(&["spec", "template", "spec"]),
+        | "Job"
+        | "DeploymentConfig" => Some(&["spec", "template", "spec"]),
         "CronJob" => Some(&["spec", "jobTemplate", "spec", "template", "spec"]),
         _ => None,
     }
@@ -74,6 +78,7 @@ pub(crate) fn check(kind: &str, value: &Value) -> Result<(), Malformed> {
         "ReplicaSet" => typed::<apps::ReplicaSet>(value)?,
         "Job" => typed::<batch::Job>(value)?,
         "CronJob" => typed::<batch::CronJob>(value)?,
+        "DeploymentConfig" => typed::<DeploymentConfig>(value)?,
         _ => return Ok(()),
     }
     let template = match kind {
@@ -101,6 +106,22 @@ pub(crate) fn check(kind: &str, value: &Value) -> Result<(), Malformed> {
         });
     }
     Ok(())
+}
+
+/// What Testat checks of an OpenShift `DeploymentConfig` (`apps.openshift.io/v1`),
+/// which `k8s-openapi` does not define: its pod template is the core API's.
+#[derive(serde::Deserialize)]
+#[expect(dead_code, reason = "deserialised only to check the types")]
+struct DeploymentConfig {
+    #[serde(default)]
+    spec: Option<DeploymentConfigSpec>,
+}
+
+#[derive(serde::Deserialize)]
+#[expect(dead_code, reason = "deserialised only to check the types")]
+struct DeploymentConfigSpec {
+    #[serde(default)]
+    template: Option<k8s_openapi::api::core::v1::PodTemplateSpec>,
 }
 
 /// Reads `value` as `T`; on a mismatch, where and why.
@@ -222,6 +243,34 @@ mod tests {
             "resources": {"limits": {"cpu": 1, "memory": "64Mi"}}, "extra": true}]}});
         assert_eq!(check("Pod", &good), Ok(()));
         assert_eq!(check("Service", &json!({"spec": []})), Ok(()));
+    }
+
+    #[test]
+    fn openshift_deployment_configs() {
+        let config = |spec: serde_json::Value| {
+            json!({"apiVersion": "apps.openshift.io/v1", "kind": "DeploymentConfig",
+                "metadata": {"name": "web"}, "spec": spec})
+        };
+        let good = config(
+            json!({"replicas": 2, "triggers": [{"type": "ConfigChange"}],
+            "template": {"spec": {"containers": [{"name": "web", "image": "web:1"}]}}}),
+        );
+        assert_eq!(check("DeploymentConfig", &good), Ok(()));
+        assert_eq!(
+            pod_spec(&good, "DeploymentConfig").unwrap()["containers"][0]["name"],
+            "web"
+        );
+
+        let wrong = config(json!({"template": {"spec": {"containers": [{"name": "web",
+            "securityContext": {"privileged": "yes"}}]}}}));
+        let error = check("DeploymentConfig", &wrong).unwrap_err();
+        assert_eq!(
+            error.path,
+            "spec.template.spec.containers[0].securityContext.privileged"
+        );
+
+        let error = check("DeploymentConfig", &config(json!({"replicas": 1}))).unwrap_err();
+        assert_eq!(error.path, "spec.template.spec");
     }
 
     #[test]

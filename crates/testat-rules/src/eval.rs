@@ -252,6 +252,16 @@ fn evaluate_resource(
         }
     };
     let unknown = inputs.unknown(resource).ok().flatten();
+    if unknown
+        .as_ref()
+        .is_some_and(|u| containers_unknown(u, &resource.kind))
+    {
+        let detail = "the containers of this workload are known only after apply";
+        return applicable
+            .iter()
+            .map(|&rule| finding(rule, Outcome::Unknown, Some(detail.to_owned())))
+            .collect();
+    }
     let kind = inputs.file(resource).map(|file| file.kind);
 
     // Conditions of the common shapes are evaluated on the JSON directly; the CEL
@@ -290,13 +300,15 @@ fn evaluate_resource(
             });
             let mut rule_scope = scope.new_inner_scope();
             // Unknown members the rule names replace the shared value, where it has any.
-            let named = unknown.as_ref().filter(|u| {
-                rule.spec.unknown_if.iter().any(|p| is_unknown(u, p))
+            let named = unknown.as_ref().and_then(|u| {
+                let paths = unknown_paths(rule, &resource.kind);
+                paths.iter().any(|p| is_unknown(u, p)).then_some((u, paths))
             });
-            if let Some(u) = named {
-                rule_scope.add_variable_as_val(
-                    "resource",
-                    to_val(&values, Some(u), &rule.spec.unknown_if),
+            if let Some((u, paths)) = &named {
+                bind_resource(
+                    &mut rule_scope,
+                    to_val(&values, Some(u), paths),
+                    &resource.kind,
                 );
             }
             rule_scope.add_variable_as_val("params", run.params(rule_index));
@@ -326,11 +338,8 @@ fn evaluate_resource(
             let (mut outcome, mut detail) = execute(rule, &rule_scope, &values);
             if doubtful {
                 let mut sure = scope.new_inner_scope();
-                if let Some(u) = named {
-                    sure.add_variable_as_val(
-                        "resource",
-                        to_val(&values, Some(u), &rule.spec.unknown_if),
-                    );
+                if let Some((u, paths)) = &named {
+                    bind_resource(&mut sure, to_val(&values, Some(u), paths), &resource.kind);
                 }
                 sure.add_variable_as_val("params", run.params(rule_index));
                 if rule.spec.scope == Scope::Account {
@@ -401,11 +410,17 @@ fn resource_scope<'r>(
     kind: Option<InputKind>,
 ) -> Context<'r, 'static> {
     let mut scope = root.new_inner_scope();
-    let resource_val = to_val(values, unknown, &[]);
-    // The pod spec and the containers are parts of `resource`, shared, not converted
-    // again (workload kinds are Kubernetes objects, which have no unknown parts).
-    let pod = testat_inputs::pod_spec_path(&resource.kind)
-        .and_then(|path| member_at(resource_val.as_ref(), path));
+    bind_resource(&mut scope, to_val(values, unknown, &[]), &resource.kind);
+    scope.add_variable_from_value("meta", meta(resource, kind));
+    scope.add_variable_from_value("unknown", unknown.map_or_else(empty_map, to_cel));
+    scope
+}
+
+/// Binds `resource` and, for a workload, its pod spec as `pod` and every container as
+/// `containers`: parts of `resource`, shared, not converted again.
+fn bind_resource(scope: &mut Context<'_, 'static>, resource_val: Box<dyn Val>, kind: &str) {
+    let pod =
+        testat_inputs::pod_spec_path(kind).and_then(|path| member_at(resource_val.as_ref(), path));
     if let Some(pod) = pod {
         scope.add_variable_as_val(
             "containers",
@@ -414,9 +429,39 @@ fn resource_scope<'r>(
         scope.add_variable_as_val("pod", pod);
     }
     scope.add_variable_as_val("resource", resource_val);
-    scope.add_variable_from_value("meta", meta(resource, kind));
-    scope.add_variable_from_value("unknown", unknown.map_or_else(empty_map, to_cel));
-    scope
+}
+
+/// A rule's `unknown_if` paths for a resource of `kind`, from the resource down. On a
+/// workload, a path may start at the rule's variables `pod` (`pod.hostNetwork`) or
+/// `containers` (`containers.image`, which covers init and ephemeral containers too).
+fn unknown_paths(rule: &Rule, kind: &str) -> Vec<String> {
+    let pod = testat_inputs::pod_spec_path(kind).map(|path| path.join("."));
+    let mut paths = Vec::with_capacity(rule.spec.unknown_if.len());
+    for path in &rule.spec.unknown_if {
+        match (&pod, path.split_once('.')) {
+            (Some(pod), Some(("pod", rest))) => paths.push(format!("{pod}.{rest}")),
+            (Some(pod), Some(("containers", rest))) => paths.extend(
+                testat_inputs::CONTAINER_LISTS
+                    .iter()
+                    .map(|list| format!("{pod}.{list}.{rest}")),
+            ),
+            _ => paths.push(path.clone()),
+        }
+    }
+    paths
+}
+
+/// Whether the containers of a workload are not all known before apply (a container
+/// list, or one of its elements, known only after apply): rules over `containers`
+/// would judge only the known ones.
+fn containers_unknown(unknown: &Json, kind: &str) -> bool {
+    let Some(pod) = testat_inputs::pod_spec_path(kind).map(|path| path.join(".")) else {
+        return false;
+    };
+    is_unknown(unknown, &pod)
+        || testat_inputs::CONTAINER_LISTS
+            .iter()
+            .any(|list| is_unknown(unknown, &format!("{pod}.{list}")))
 }
 
 /// Whether Terraform's `after_unknown` marks anything unknown.

@@ -335,6 +335,7 @@ fn expand_kinds(resources: &[String]) -> Vec<String> {
             kinds.extend(
                 testat_inputs::WORKLOAD_KINDS
                     .iter()
+                    .chain(testat_inputs::TERRAFORM_WORKLOADS.iter().map(|(t, _)| t))
                     .map(|k| (*k).to_owned()),
             );
         } else {

@@ -7,6 +7,7 @@
 
 pub(crate) mod address;
 mod config;
+pub(crate) mod kubernetes;
 mod plan;
 mod state;
 
@@ -53,6 +54,7 @@ pub(crate) fn read(path: &Path, text: &str, top: &Top<'_>) -> Outcome {
     };
     match outcome {
         Ok(mut parsed) => {
+            kubernetes::rewrite_workloads(path, text, &mut parsed);
             parsed.format_version = Some(format_version);
             parsed.terraform_version = terraform_version;
             Outcome::Read(parsed)

@@ -462,3 +462,89 @@ fn literal_keys_pick_one_instance_and_unresolved_references_are_uncertain() {
     assert_eq!(set.uncertain_links(2), Vec::<usize>::new());
     assert_eq!(set.uncertain_links(3), [0, 1]);
 }
+
+/// The plan `terraform` wrote for workloads of the `kubernetes` provider.
+fn kubernetes_workloads_plan() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../rules/kubernetes/fixtures/generated/terraform-workloads/plan.json")
+}
+
+#[test]
+fn kubernetes_provider_workloads_in_the_shape_of_the_api() {
+    let set = read_paths(&[kubernetes_workloads_plan()], &ReadOptions::default());
+    assert!(set.problems.is_empty(), "{:#?}", set.problems);
+    let by_address = |address: &str| {
+        set.resources
+            .iter()
+            .find(|r| r.address == address)
+            .unwrap_or_else(|| panic!("no {address}"))
+    };
+
+    let web = by_address("kubernetes_deployment_v1.web");
+    assert_eq!(web.kind, "kubernetes_deployment_v1");
+    assert_eq!(web.provider, "kubernetes");
+    let values = set.values(web).unwrap();
+    assert_eq!(values["kind"], "Deployment");
+    assert_eq!(values["spec"]["replicas"], 2);
+    let pod = testat_inputs::pod_spec(&values, &web.kind).unwrap();
+    assert_eq!(pod["securityContext"]["runAsUser"], 10001);
+    assert_eq!(pod["containers"][0]["ports"][0]["containerPort"], 8080);
+    assert_eq!(pod["volumes"][0]["emptyDir"]["sizeLimit"], "64Mi");
+
+    let debug = by_address("kubernetes_pod_v1.debug");
+    let values = set.values(debug).unwrap();
+    let container = &values["spec"]["containers"][0];
+    assert_eq!(container["securityContext"]["runAsUser"], 0);
+    assert_eq!(container["ports"][0]["hostPort"], 2222);
+    assert_eq!(values["spec"]["hostPID"], true);
+
+    // Known only after apply: one image, and all containers of the job.
+    let agent = set
+        .unknown(by_address("kubernetes_daemonset.agent"))
+        .unwrap();
+    assert_eq!(
+        agent.unwrap()["spec"]["template"]["spec"]["containers"][0]["image"],
+        true
+    );
+    let migrate = set
+        .unknown(by_address("kubernetes_job_v1.migrate"))
+        .unwrap();
+    assert_eq!(
+        migrate.unwrap()["spec"]["template"]["spec"]["containers"],
+        true
+    );
+    // Not a workload: left as the provider wrote it.
+    let config_map = by_address("kubernetes_config_map_v1.build");
+    assert!(set.values(config_map).unwrap()["metadata"].is_array());
+}
+
+#[test]
+fn kubernetes_provider_workload_that_cannot_be_rewritten() {
+    let text = std::fs::read_to_string(kubernetes_workloads_plan()).unwrap();
+    assert_eq!(text.matches(r#""run_as_user": "0""#).count(), 3);
+    let text = text.replace(r#""run_as_user": "0""#, r#""run_as_user": "root""#);
+    let mut set = InputSet::default();
+    set.add_bytes(
+        "plan.json".into(),
+        text.into_bytes(),
+        true,
+        &ReadOptions::default(),
+    );
+    set.finish();
+    let index = set
+        .resources
+        .iter()
+        .position(|r| r.address == "kubernetes_pod_v1.debug")
+        .unwrap();
+    let reason = set.malformed(index).unwrap();
+    assert!(
+        reason.contains("\"root\", which is not a whole number"),
+        "{reason}"
+    );
+    assert_eq!(set.problems.len(), 1, "{:#?}", set.problems);
+    let problem = set.problems[0].to_string();
+    assert!(
+        problem.contains("/change/after/spec/0/container/0/security_context/0/run_as_user"),
+        "{problem}"
+    );
+}
