@@ -73,36 +73,60 @@ pub(crate) fn run(
         options,
         params,
     };
-    inputs
+    // Findings are as many as the rules that apply; collected chunk by chunk into one
+    // vector of that size, so that no second copy of all of them is ever held (a
+    // parallel collect of everything keeps per-thread parts until the end).
+    let total = inputs
         .resources
         .par_iter()
-        .enumerate()
-        .map_init(
-            || root_context(&env),
-            |root, (index, resource)| {
-                let applicable: Vec<usize> = rules
-                    .for_kind(&resource.kind)
-                    .iter()
-                    .copied()
-                    .filter(|i| only.is_none_or(|only| only.contains(i)))
-                    .filter(|&i| {
-                        // An account-scoped rule runs only on its own provider's account.
-                        resource.kind != ACCOUNT_KIND
-                            || rules
-                                .rules()
-                                .get(i)
-                                .is_some_and(|r| r.spec.provider == resource.provider)
-                    })
-                    .collect();
-                if applicable.is_empty() {
-                    return Vec::new();
-                }
-                evaluate_resource(root, &context, index, resource, &applicable)
-            },
-        )
-        .flatten_iter()
-        .collect()
+        .map(|resource| applicable(rules, resource, only).count())
+        .sum();
+    let mut findings = Vec::with_capacity(total);
+    for (chunk, resources) in inputs.resources.chunks(EVAL_CHUNK).enumerate() {
+        let part: Vec<Finding> = resources
+            .par_iter()
+            .enumerate()
+            .map_init(
+                || root_context(&env),
+                |root, (offset, resource)| {
+                    let applicable: Vec<usize> = applicable(rules, resource, only).collect();
+                    if applicable.is_empty() {
+                        return Vec::new();
+                    }
+                    let index = chunk * EVAL_CHUNK + offset;
+                    evaluate_resource(root, &context, index, resource, &applicable)
+                },
+            )
+            .flatten_iter()
+            .collect();
+        findings.extend(part);
+    }
+    findings
 }
+
+/// The rules (indexes) that apply to `resource`, of those in `only` when given.
+fn applicable<'a>(
+    rules: &'a RuleSet,
+    resource: &'a Resource,
+    only: Option<&'a [usize]>,
+) -> impl Iterator<Item = usize> + 'a {
+    rules
+        .for_kind(&resource.kind)
+        .iter()
+        .copied()
+        .filter(move |i| only.is_none_or(|only| only.contains(i)))
+        .filter(move |&i| {
+            // An account-scoped rule runs only on its own provider's account.
+            resource.kind != ACCOUNT_KIND
+                || rules
+                    .rules()
+                    .get(i)
+                    .is_some_and(|r| r.spec.provider == resource.provider)
+        })
+}
+
+/// Resources evaluated in parallel before their findings join the others.
+const EVAL_CHUNK: usize = 2048;
 
 /// What every resource's evaluation reads.
 struct Run<'a> {
