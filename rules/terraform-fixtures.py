@@ -83,13 +83,20 @@ def adapt(node):
     return out
 
 
+# Folders that use a real provider (not only terraform_data) need it installed, or a
+# mirror named by a CLI configuration file (TF_CLI_CONFIG_FILE); nothing else of the
+# environment is passed on.
+ENV = {"TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1", "PATH": shutil.os.environ["PATH"]}
+ENV.update({k: v for k, v in shutil.os.environ.items() if k in ("TF_CLI_CONFIG_FILE", "TF_PLUGIN_CACHE_DIR")})
+
+
 def terraform(folder, *args):
     subprocess.run(
         ["terraform", *args],
         cwd=folder,
         check=True,
         stdout=subprocess.DEVNULL,
-        env={"TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1", "PATH": shutil.os.environ["PATH"]},
+        env=ENV,
     )
 
 

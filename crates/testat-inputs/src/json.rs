@@ -21,6 +21,8 @@ pub(crate) struct Top<'a> {
     pub resource_changes: Option<&'a RawValue>,
     pub planned_values: Option<&'a RawValue>,
     pub configuration: Option<&'a RawValue>,
+    /// A plan's `variables`: the values of the root module's input variables.
+    pub variables: Option<&'a RawValue>,
     pub values: Option<&'a RawValue>,
     /// Keys of a raw `terraform.tfstate` (`version`, `lineage`, `resources`) seen.
     pub raw_state_keys: usize,
@@ -66,6 +68,7 @@ impl<'de> Visitor<'de> for TopVisitor {
                 "resource_changes" => top.resource_changes = raw(&mut map)?,
                 "planned_values" => top.planned_values = raw(&mut map)?,
                 "configuration" => top.configuration = raw(&mut map)?,
+                "variables" => top.variables = raw(&mut map)?,
                 "values" => top.values = raw(&mut map)?,
                 other => {
                     match other {

@@ -156,6 +156,7 @@ fn resource(kind: String, value: &Value, pointer: String, line: usize) -> Resour
         unknown: Values::None,
         action: None,
         config_address: None,
+        provider_region: None,
     }
 }
 

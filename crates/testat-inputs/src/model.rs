@@ -103,6 +103,11 @@ pub struct Resource {
     /// Terraform configuration address without instance key
     /// (`module.net.aws_security_group.web`), used to follow references.
     pub config_address: Option<String>,
+    /// The `region` of the provider configuration that manages a Terraform resource,
+    /// when a plan's `configuration` states it: a constant, or a root module variable
+    /// whose value the plan records. `None` for state, Kubernetes, and a region set
+    /// elsewhere (an environment variable, a module's own variable).
+    pub provider_region: Option<String>,
 }
 
 /// Kind of the synthetic resources that stand for a provider account (see
@@ -129,6 +134,7 @@ impl Resource {
             unknown: Values::None,
             action: None,
             config_address: None,
+            provider_region: None,
         }
     }
 }

@@ -598,6 +598,9 @@ fn meta(resource: &Resource, input: Option<InputKind>) -> Value {
         None => "",
     };
     map.insert(Key::from("input"), Value::from(input));
+    if let Some(region) = &resource.provider_region {
+        map.insert(Key::from("provider_region"), Value::from(region.as_str()));
+    }
     Value::Map(Map { map: Arc::new(map) })
 }
 

@@ -12,7 +12,7 @@
 //! | variable | value |
 //! | --- | --- |
 //! | `resource` | the resource's attribute values (Terraform `after`/`values`, or the Kubernetes object) |
-//! | `meta` | `address`, `kind`, `provider`, `action` (`create`, `update`, `replace`, `no-op`, or empty) |
+//! | `meta` | `address`, `kind`, `provider`, `action` (`create`, `update`, `replace`, `no-op`, or empty), `input`, and `provider_region` when a plan states it |
 //! | `related` | for each name under the rule's `related`, the list of linked resources of that kind |
 //! | `pod`, `containers` | Kubernetes workloads only: the pod spec, and all its containers (init and ephemeral too) |
 //! | `estate` | account-scoped rules only: for each kind under `resources`, the list of resources of that kind in the same file |

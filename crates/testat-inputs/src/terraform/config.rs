@@ -20,7 +20,37 @@ use crate::link_data::{Pick, Reference};
 /// `configuration`.
 #[derive(Deserialize)]
 pub(super) struct Configuration {
+    /// Provider configurations by key (`aws`, `aws.us`, `store:aws` for one declared in
+    /// module `store`).
+    #[serde(default)]
+    provider_config: BTreeMap<String, ProviderConfig>,
     root_module: Option<ConfigModule>,
+}
+
+/// `provider_config.<key>`, reduced to its `region`.
+#[derive(Deserialize)]
+struct ProviderConfig {
+    #[serde(default)]
+    expressions: ProviderExpressions,
+}
+
+#[derive(Deserialize, Default)]
+struct ProviderExpressions {
+    region: Option<Expression>,
+}
+
+/// An expression: a constant, or the references it makes.
+#[derive(Deserialize)]
+struct Expression {
+    constant_value: Option<serde_json::Value>,
+    #[serde(default)]
+    references: Vec<String>,
+}
+
+/// A plan's `variables.<name>`.
+#[derive(Deserialize)]
+pub(super) struct Variable {
+    value: Option<serde_json::Value>,
 }
 
 /// A module of the configuration (the root module, or the `module` of a module call).
@@ -38,13 +68,15 @@ struct ModuleCall {
     module: Option<ConfigModule>,
 }
 
-/// A resource block of the configuration, reduced to the references it makes.
+/// A resource block of the configuration, reduced to the references it makes and the
+/// provider configuration that manages it.
 #[derive(Deserialize)]
 struct ConfigResource {
     address: Option<String>,
     mode: Option<String>,
+    provider_config_key: Option<String>,
     #[serde(default)]
-    expressions: References,
+    expressions: ResourceExpressions,
     #[serde(default)]
     count_expression: References,
     #[serde(default)]
@@ -57,6 +89,39 @@ struct ConfigResource {
 /// `["b", "each.key"]`).
 #[derive(Default)]
 struct References(Vec<Vec<String>>);
+
+/// A resource's `expressions`: the references of its attributes and blocks, and
+/// whether it sets `region` itself (then its provider configuration's does not apply).
+#[derive(Default)]
+struct ResourceExpressions {
+    references: References,
+    sets_region: bool,
+}
+
+impl<'de> Deserialize<'de> for ResourceExpressions {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Top;
+        impl<'de> Visitor<'de> for Top {
+            type Value = ResourceExpressions;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("the expressions of a resource")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out = ResourceExpressions::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    out.sets_region |= key == "region";
+                    map.next_value_seed(Collect {
+                        out: &mut out.references.0,
+                    })?;
+                }
+                Ok(out)
+            }
+        }
+        deserializer.deserialize_map(Top)
+    }
+}
 
 impl<'de> Deserialize<'de> for References {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -311,6 +376,71 @@ fn classify(group: &[String], iterates: bool, out: &mut BTreeSet<(String, Pick)>
 }
 
 /// For each managed resource of the configuration (by configuration address, with the
+/// `module.<name>.` prefixes of the module calls it sits in) that does not set `region`
+/// itself and whose provider configuration states its `region`, that region: a constant, or a root module
+/// variable's value from the plan's `variables`. A variable of a module's own, a local
+/// or a function call does not say, nor does a provider block without `region` (the
+/// environment sets it then).
+pub(super) fn provider_regions(
+    configuration: &Configuration,
+    variables: &BTreeMap<String, Variable>,
+) -> HashMap<String, String> {
+    let region_of = |key: &str| -> Option<String> {
+        let expression = configuration
+            .provider_config
+            .get(key)?
+            .expressions
+            .region
+            .as_ref()?;
+        if let Some(value) = &expression.constant_value {
+            return value.as_str().map(str::to_owned);
+        }
+        // Only the root module's variables are in the plan.
+        let [reference] = expression.references.as_slice() else {
+            return None;
+        };
+        let name = reference
+            .strip_prefix("var.")
+            .filter(|_| !key.contains(':'))?;
+        variables
+            .get(name)?
+            .value
+            .as_ref()?
+            .as_str()
+            .map(str::to_owned)
+    };
+    let mut out = HashMap::new();
+    let Some(root) = &configuration.root_module else {
+        return out;
+    };
+    let mut stack = vec![(root, String::new(), 0usize)];
+    while let Some((module, prefix, depth)) = stack.pop() {
+        if depth > MAX_MODULE_DEPTH {
+            // `references` reports this.
+            continue;
+        }
+        for resource in &module.resources {
+            let (Some(address), Some(key)) = (&resource.address, &resource.provider_config_key)
+            else {
+                continue;
+            };
+            if resource.expressions.sets_region {
+                continue;
+            }
+            if let Some(region) = region_of(key).filter(|region| !region.is_empty()) {
+                out.insert(format!("{prefix}{address}"), region);
+            }
+        }
+        for (name, call) in &module.module_calls {
+            if let Some(child) = &call.module {
+                stack.push((child, format!("{prefix}module.{name}."), depth + 1));
+            }
+        }
+    }
+    out
+}
+
+/// For each managed resource of the configuration (by configuration address, with the
 /// `module.<name>.` prefixes of the module calls it sits in), the managed resources its
 /// expressions and `for_each` refer to, and how each reference picks instances. A
 /// resource named only in `count` is a reference that picks any instance, and only when
@@ -342,7 +472,7 @@ pub(super) fn references(
             };
             let from = format!("{prefix}{address}");
             let mut found = BTreeSet::new();
-            for group in &resource.expressions.0 {
+            for group in &resource.expressions.references.0 {
                 classify(group, false, &mut found);
             }
             for group in &resource.for_each_expression.0 {
@@ -381,6 +511,51 @@ pub(super) fn references(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn provider_regions_of_resources() {
+        let configuration: Configuration = serde_json::from_value(serde_json::json!({
+            "provider_config": {
+                "aws": {"name": "aws", "expressions": {"region": {"references": ["var.region"]}}},
+                "aws.us": {"name": "aws", "alias": "us",
+                    "expressions": {"region": {"constant_value": "us-east-1"}}},
+                "aws.env": {"name": "aws", "alias": "env", "expressions": {}},
+                "net:aws": {"name": "aws", "module_address": "module.net",
+                    "expressions": {"region": {"references": ["var.region"]}}}
+            },
+            "root_module": {
+                "resources": [
+                    {"address": "aws_s3_bucket.a", "mode": "managed", "provider_config_key": "aws",
+                        "expressions": {"bucket": {"constant_value": "a"}}},
+                    {"address": "aws_s3_bucket.own", "mode": "managed", "provider_config_key": "aws",
+                        "expressions": {"region": {"constant_value": "eu-west-1"}}},
+                    {"address": "aws_s3_bucket.us", "mode": "managed", "provider_config_key": "aws.us"},
+                    {"address": "aws_s3_bucket.env", "mode": "managed", "provider_config_key": "aws.env"}
+                ],
+                "module_calls": {"net": {"module": {"resources": [
+                    {"address": "aws_vpc.v", "mode": "managed", "provider_config_key": "net:aws"}
+                ]}}}
+            }
+        }))
+        .unwrap();
+        let variables: BTreeMap<String, Variable> =
+            serde_json::from_value(serde_json::json!({"region": {"value": "eu-central-1"}}))
+                .unwrap();
+        let regions = provider_regions(&configuration, &variables);
+        assert_eq!(
+            regions.get("aws_s3_bucket.a").map(String::as_str),
+            Some("eu-central-1")
+        );
+        assert_eq!(
+            regions.get("aws_s3_bucket.us").map(String::as_str),
+            Some("us-east-1")
+        );
+        // Its own region wins; the environment and a module's own variable do not say.
+        assert_eq!(regions.get("aws_s3_bucket.own"), None);
+        assert_eq!(regions.get("aws_s3_bucket.env"), None);
+        assert_eq!(regions.get("module.net.aws_vpc.v"), None);
+        assert_eq!(regions.len(), 2);
+    }
 
     #[test]
     fn how_references_pick_instances() {

@@ -190,6 +190,7 @@ pub(super) fn build(
         values,
         unknown,
         action: None,
+        provider_region: None,
     })
 }
 

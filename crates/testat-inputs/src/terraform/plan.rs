@@ -1,5 +1,6 @@
 //! Terraform plan JSON (`terraform show -json plan.out`).
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -155,6 +156,24 @@ pub(super) fn read(path: &Path, text: &str, top: &Top<'_>) -> Result<Parsed, Inp
             "`configuration` of the Terraform plan",
         )?;
         if let Some(configuration) = configuration {
+            let variables: Option<BTreeMap<String, config::Variable>> = match top.variables {
+                Some(raw) => parse_section(
+                    path,
+                    text,
+                    raw,
+                    "/variables",
+                    "`variables` of the Terraform plan",
+                )?,
+                None => None,
+            };
+            let regions = config::provider_regions(&configuration, &variables.unwrap_or_default());
+            for resource in &mut parsed.resources {
+                resource.provider_region = resource
+                    .config_address
+                    .as_ref()
+                    .and_then(|address| regions.get(address))
+                    .cloned();
+            }
             parsed.links = LinkData::Plan(config::references(path, configuration)?);
         }
     }

@@ -548,3 +548,32 @@ fn kubernetes_provider_workload_that_cannot_be_rewritten() {
         "{problem}"
     );
 }
+
+#[test]
+fn provider_regions_from_a_plan_terraform_wrote() {
+    let plan = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../rules/aws/fixtures/generated/provider-region/plan.json");
+    let set = read_paths(&[plan], &ReadOptions::default());
+    assert!(set.problems.is_empty(), "{:#?}", set.problems);
+    let region = |address: &str| {
+        set.resources
+            .iter()
+            .find(|r| r.address == address)
+            .unwrap_or_else(|| panic!("no {address}"))
+            .provider_region
+            .as_deref()
+    };
+    // A root variable's value; a constant; inherited and handed to modules.
+    assert_eq!(region("aws_s3_bucket.data"), Some("eu-central-1"));
+    assert_eq!(region("aws_s3_bucket.us"), Some("us-east-1"));
+    assert_eq!(
+        region("module.jobs.aws_sqs_queue.this"),
+        Some("eu-central-1")
+    );
+    assert_eq!(
+        region("module.jobs_us.aws_sqs_queue.this"),
+        Some("us-east-1")
+    );
+    // A local: the plan records only the reference.
+    assert_eq!(region("aws_s3_bucket.replica"), None);
+}
