@@ -99,21 +99,16 @@ fn add(path: &Path, parsed: &mut Parsed, kind: String, value: Value, pointer: St
         },
     };
     drop(value);
-    if let Some((pointer, message)) = malformed {
-        let message = format!("{}: {message}", resource.address);
-        parsed.problems.push(InputError::Shape {
-            path: path.to_path_buf(),
-            pointer: format!("{}{pointer}", resource.pointer),
-            line: Some(resource.line),
-            column: Some(resource.column),
-            message: message.clone(),
-        });
-        parsed.malformed.push((
-            parsed.resources.len(),
-            format!("the input does not have the shape the Kubernetes API defines: {message}"),
-        ));
-    }
     parsed.resources.push(resource);
+    if let Some((pointer, message)) = malformed {
+        parsed.mark_malformed(
+            path,
+            parsed.resources.len() - 1,
+            &pointer,
+            &message,
+            "the input does not have the shape the Kubernetes API defines: ",
+        );
+    }
 }
 
 fn type_name(value: &Value) -> &'static str {

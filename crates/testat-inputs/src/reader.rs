@@ -1,5 +1,7 @@
 //! What a format reader hands back for one file.
 
+use std::path::Path;
+
 use crate::link_data::LinkData;
 use crate::{InputError, InputKind, Resource};
 
@@ -39,5 +41,31 @@ impl Parsed {
             links: LinkData::None,
             malformed: Vec::new(),
         }
+    }
+
+    /// Records that the values of resource `index` do not have the shape its kind
+    /// needs: a problem naming the resource, at `pointer` below the resource's own, and
+    /// the resource marked malformed (the reason begins with `context`), so that rules
+    /// give `error` on it instead of judging what is there.
+    pub(crate) fn mark_malformed(
+        &mut self,
+        path: &Path,
+        index: usize,
+        pointer: &str,
+        message: &str,
+        context: &str,
+    ) {
+        let Some(resource) = self.resources.get(index) else {
+            return;
+        };
+        let message = format!("{}: {message}", resource.address);
+        self.problems.push(InputError::Shape {
+            path: path.to_path_buf(),
+            pointer: format!("{}{pointer}", resource.pointer),
+            line: Some(resource.line),
+            column: Some(resource.column),
+            message: message.clone(),
+        });
+        self.malformed.push((index, format!("{context}{message}")));
     }
 }

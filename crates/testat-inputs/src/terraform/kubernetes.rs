@@ -22,8 +22,8 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use crate::Values;
 use crate::reader::Parsed;
-use crate::{InputError, Values};
 
 /// Terraform resource types of the `kubernetes` provider that declare a workload, with
 /// the Kubernetes kind each creates (the deprecated names have the same schema as
@@ -105,15 +105,7 @@ pub(crate) fn rewrite_workloads(path: &Path, text: &str, parsed: &mut Parsed) {
             }
         };
         if let Some((pointer, message)) = problem {
-            let message = format!("{}: {message}", resource.address);
-            parsed.problems.push(InputError::Shape {
-                path: path.to_path_buf(),
-                pointer: format!("{}{pointer}", resource.pointer),
-                line: Some(resource.line),
-                column: Some(resource.column),
-                message: message.clone(),
-            });
-            parsed.malformed.push((index, message));
+            parsed.mark_malformed(path, index, &pointer, &message, "");
         }
     }
 }

@@ -441,14 +441,7 @@ fn literal_keys_pick_one_instance_and_unresolved_references_are_uncertain() {
             {{"address":"aws_s3_bucket_policy.p","mode":"managed","expressions":{{"bucket":{{"references":["aws_s3_bucket.b[0].id","aws_s3_bucket.b"]}}}}}},
             {{"address":"aws_s3_bucket_policy.q","mode":"managed","expressions":{{"bucket":{{"references":["aws_s3_bucket.b","local.pick"]}}}}}}]}}}}}}"#
     );
-    let mut set = InputSet::default();
-    set.add_bytes(
-        "plan.json".into(),
-        text.into_bytes(),
-        true,
-        &ReadOptions::default(),
-    );
-    set.finish();
+    let set = read_text("plan.json", text);
     assert!(set.problems.is_empty(), "{:?}", set.problems);
     // `p` names `b[0]`: that instance only. `q` names `b[local.pick]`: nothing says
     // which, and no known value does either, so both buckets, uncertain.
@@ -463,6 +456,27 @@ fn literal_keys_pick_one_instance_and_unresolved_references_are_uncertain() {
     assert_eq!(set.uncertain_links(3), [0, 1]);
 }
 
+/// What reading `text` as the file `name` gives.
+fn read_text(name: &str, text: String) -> InputSet {
+    let mut set = InputSet::default();
+    set.add_bytes(
+        name.into(),
+        text.into_bytes(),
+        true,
+        &ReadOptions::default(),
+    );
+    set.finish();
+    set
+}
+
+/// The resource with this address.
+fn by_address<'s>(set: &'s InputSet, address: &str) -> &'s testat_inputs::Resource {
+    set.resources
+        .iter()
+        .find(|r| r.address == address)
+        .unwrap_or_else(|| panic!("no {address}"))
+}
+
 /// The plan `terraform` wrote for workloads of the `kubernetes` provider.
 fn kubernetes_workloads_plan() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -473,12 +487,7 @@ fn kubernetes_workloads_plan() -> PathBuf {
 fn kubernetes_provider_workloads_in_the_shape_of_the_api() {
     let set = read_paths(&[kubernetes_workloads_plan()], &ReadOptions::default());
     assert!(set.problems.is_empty(), "{:#?}", set.problems);
-    let by_address = |address: &str| {
-        set.resources
-            .iter()
-            .find(|r| r.address == address)
-            .unwrap_or_else(|| panic!("no {address}"))
-    };
+    let by_address = |address: &str| by_address(&set, address);
 
     let web = by_address("kubernetes_deployment_v1.web");
     assert_eq!(web.kind, "kubernetes_deployment_v1");
@@ -523,14 +532,7 @@ fn kubernetes_provider_workload_that_cannot_be_rewritten() {
     let text = std::fs::read_to_string(kubernetes_workloads_plan()).unwrap();
     assert_eq!(text.matches(r#""run_as_user": "0""#).count(), 3);
     let text = text.replace(r#""run_as_user": "0""#, r#""run_as_user": "root""#);
-    let mut set = InputSet::default();
-    set.add_bytes(
-        "plan.json".into(),
-        text.into_bytes(),
-        true,
-        &ReadOptions::default(),
-    );
-    set.finish();
+    let set = read_text("plan.json", text);
     let index = set
         .resources
         .iter()
@@ -555,14 +557,7 @@ fn provider_regions_from_a_plan_terraform_wrote() {
         .join("../../rules/aws/fixtures/generated/provider-region/plan.json");
     let set = read_paths(&[plan], &ReadOptions::default());
     assert!(set.problems.is_empty(), "{:#?}", set.problems);
-    let region = |address: &str| {
-        set.resources
-            .iter()
-            .find(|r| r.address == address)
-            .unwrap_or_else(|| panic!("no {address}"))
-            .provider_region
-            .as_deref()
-    };
+    let region = |address: &str| by_address(&set, address).provider_region.as_deref();
     // A root variable's value; a constant; inherited and handed to modules.
     assert_eq!(region("aws_s3_bucket.data"), Some("eu-central-1"));
     assert_eq!(region("aws_s3_bucket.us"), Some("us-east-1"));
