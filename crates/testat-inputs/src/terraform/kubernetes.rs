@@ -8,7 +8,7 @@
 //! the octal `default_mode`). This module rewrites such values into the object the
 //! provider sends to the cluster, so that one set of container rules judges both.
 //!
-//! What the rewrite follows (terraform-provider-kubernetes 3.x, SDK v2 schema):
+//! What the rewrite follows (terraform-provider-kubernetes 3.2.1, SDK v2 schema):
 //! - a block list becomes a list where the API has a list (`container` →
 //!   `containers`), and its first element where the API has an object (the provider
 //!   uses only that one);
@@ -57,56 +57,123 @@ pub fn workload_kind(terraform_type: &str) -> Option<&'static str> {
         .map(|(_, kind)| *kind)
 }
 
+/// The Terraform type whose `manifest` is a Kubernetes object as it is (any kind).
+const TERRAFORM_MANIFEST: &str = "kubernetes_manifest";
+
 /// Rewrites the values (and `after_unknown`) of every workload resource of a Terraform
-/// file read from `text` into the Kubernetes object it declares. A resource whose
-/// values cannot be rewritten, or whose object does not match the Kubernetes API, is a
-/// problem and is marked malformed, so that rules give `error` on it; one whose pod
-/// spec is not known before apply is left to the rules, which say `unknown`.
+/// file read from `text` into the Kubernetes object it declares; a `kubernetes_manifest`
+/// holding a workload becomes that object, of that kind. A resource whose values cannot
+/// be rewritten, or whose object does not match the Kubernetes API, is a problem and is
+/// marked malformed, so that rules give `error` on it; one whose pod spec is not known
+/// before apply is left to the rules, which say `unknown`.
 pub(crate) fn rewrite_workloads(path: &Path, text: &str, parsed: &mut Parsed) {
     for index in 0..parsed.resources.len() {
         let Some(resource) = parsed.resources.get_mut(index) else {
             continue;
         };
-        let Some(kind) = workload_kind(&resource.kind) else {
+        let problem = if resource.kind == TERRAFORM_MANIFEST {
+            manifest(resource, text)
+        } else if let Some(kind) = workload_kind(&resource.kind) {
+            provider_workload(resource, kind, text)
+        } else {
             continue;
-        };
-        let read = |values: &Values| match values {
-            Values::Span(range) => text
-                .get(range.clone())
-                .and_then(|raw| serde_json::from_str::<Value>(raw).ok()),
-            _ => None,
-        };
-        let values = read(&resource.values).unwrap_or(Value::Null);
-        let unknown = read(&resource.unknown).as_ref().and_then(self::unknown);
-        let problem = match object(&values, kind) {
-            Ok(object) => {
-                let checked = crate::workload::check(kind, &object);
-                resource.values = Values::Json(object.to_string().into_boxed_str());
-                resource.unknown = match &unknown {
-                    Some(unknown) => Values::Json(unknown.to_string().into_boxed_str()),
-                    None => Values::None,
-                };
-                match checked {
-                    Err(_) if unknown.is_some() => None,
-                    Err(malformed) => Some((
-                        String::new(),
-                        format!(
-                            "the {kind} it declares does not match the Kubernetes API: {}",
-                            malformed.message
-                        ),
-                    )),
-                    Ok(()) => None,
-                }
-            }
-            Err(unconvertible) => {
-                resource.values = Values::None;
-                resource.unknown = Values::None;
-                Some((unconvertible.pointer, unconvertible.message))
-            }
         };
         if let Some((pointer, message)) = problem {
             parsed.mark_malformed(path, index, &pointer, &message, "");
         }
+    }
+}
+
+/// The JSON at a resource's values (or `after_unknown`) in the file's text.
+fn read(text: &str, values: &Values) -> Option<Value> {
+    match values {
+        Values::Span(range) => text
+            .get(range.clone())
+            .and_then(|raw| serde_json::from_str(raw).ok()),
+        _ => None,
+    }
+}
+
+/// Rewrites a workload of the provider's own types; the problem (pointer and message)
+/// when it cannot be rewritten or checked.
+fn provider_workload(
+    resource: &mut crate::Resource,
+    kind: &str,
+    text: &str,
+) -> Option<(String, String)> {
+    let values = read(text, &resource.values).unwrap_or(Value::Null);
+    let unknown = read(text, &resource.unknown)
+        .as_ref()
+        .and_then(self::unknown);
+    match object(&values, kind) {
+        Ok(object) => {
+            let checked = crate::workload::check(kind, &object);
+            resource.values = Values::Json(object.to_string().into_boxed_str());
+            resource.unknown = json_values(unknown.as_ref());
+            match checked {
+                Err(_) if unknown.is_some() => None,
+                Err(malformed) => Some((
+                    String::new(),
+                    format!(
+                        "the {kind} it declares does not match the Kubernetes API: {}",
+                        malformed.message
+                    ),
+                )),
+                Ok(()) => None,
+            }
+        }
+        Err(unconvertible) => {
+            resource.values = Values::None;
+            resource.unknown = Values::None;
+            Some((unconvertible.pointer, unconvertible.message))
+        }
+    }
+}
+
+/// Makes a `kubernetes_manifest` that holds a workload that workload: its values the
+/// `manifest` (already in the API's shape), its kind the manifest's. Other manifests
+/// are left as they are.
+fn manifest(resource: &mut crate::Resource, text: &str) -> Option<(String, String)> {
+    let values = read(text, &resource.values)?;
+    let manifest = values.get("manifest")?;
+    let kind = manifest
+        .get("kind")
+        .and_then(Value::as_str)
+        .filter(|kind| crate::WORKLOAD_KINDS.contains(kind))?
+        .to_owned();
+    let unknown = read(text, &resource.unknown)
+        .and_then(|unknown| unknown.get("manifest").cloned())
+        .filter(any_unknown);
+    let checked = crate::workload::check(&kind, manifest);
+    resource.values = Values::Json(manifest.to_string().into_boxed_str());
+    resource.unknown = json_values(unknown.as_ref());
+    resource.kind = kind;
+    match checked {
+        Err(malformed) if unknown.is_none() => Some((
+            format!("/manifest{}", malformed.pointer),
+            format!(
+                "the manifest does not match the Kubernetes API: {}",
+                malformed.message
+            ),
+        )),
+        _ => None,
+    }
+}
+
+/// Whether `after_unknown` marks anything unknown.
+fn any_unknown(unknown: &Value) -> bool {
+    match unknown {
+        Value::Bool(b) => *b,
+        Value::Array(items) => items.iter().any(any_unknown),
+        Value::Object(members) => members.values().any(any_unknown),
+        _ => false,
+    }
+}
+
+fn json_values(value: Option<&Value>) -> Values {
+    match value {
+        Some(value) => Values::Json(value.to_string().into_boxed_str()),
+        None => Values::None,
     }
 }
 

@@ -522,6 +522,19 @@ fn kubernetes_provider_workloads_in_the_shape_of_the_api() {
         migrate.unwrap()["spec"]["template"]["spec"]["containers"],
         true
     );
+    // A kubernetes_manifest holding a workload is that workload; others stay as they are.
+    let api = by_address("kubernetes_manifest.api");
+    assert_eq!(api.kind, "Deployment");
+    assert_eq!(
+        testat_inputs::pod_spec(&set.values(api).unwrap(), &api.kind).unwrap()["containers"][0]["securityContext"]
+            ["privileged"],
+        true
+    );
+    assert_eq!(set.unknown(api).unwrap(), None);
+    assert_eq!(
+        by_address("kubernetes_manifest.settings").kind,
+        "kubernetes_manifest"
+    );
     // Not a workload: left as the provider wrote it.
     let config_map = by_address("kubernetes_config_map_v1.build");
     assert!(set.values(config_map).unwrap()["metadata"].is_array());
