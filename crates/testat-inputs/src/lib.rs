@@ -57,5 +57,5 @@ pub use error::InputError;
 pub use links::MAX_LINKS;
 pub use model::*;
 pub use read::{ReadOptions, read_paths};
-pub use terraform::kubernetes::{TERRAFORM_WORKLOADS, workload_kind};
+pub use terraform::kubernetes::{TERRAFORM_WORKLOADS, any_unknown, workload_kind};
 pub use workload::{CONTAINER_LISTS, WORKLOAD_KINDS, pod_spec, pod_spec_path};

@@ -290,8 +290,11 @@ fn evaluate_resource(
 
     // Conditions of the common shapes are evaluated on the JSON directly; the CEL
     // values and scope are built only when some rule needs the interpreter.
-    let direct = (!options.interpreter_only && unknown.as_ref().is_none_or(|u| !any_true(u)))
-        .then(|| fast::Variables::of(&values, &resource.kind));
+    let direct = (!options.interpreter_only
+        && unknown
+            .as_ref()
+            .is_none_or(|u| !testat_inputs::any_unknown(u)))
+    .then(|| fast::Variables::of(&values, &resource.kind));
     let mut cel_scope: Option<Context<'_, 'static>> = None;
     let uncertain = inputs.uncertain_links(index);
 
@@ -486,16 +489,6 @@ fn containers_unknown(unknown: &Json, kind: &str) -> bool {
         || testat_inputs::CONTAINER_LISTS
             .iter()
             .any(|list| is_unknown(unknown, &format!("{pod}.{list}")))
-}
-
-/// Whether Terraform's `after_unknown` marks anything unknown.
-fn any_true(unknown: &Json) -> bool {
-    match unknown {
-        Json::Bool(b) => *b,
-        Json::Array(items) => items.iter().any(any_true),
-        Json::Object(members) => members.values().any(any_true),
-        _ => false,
-    }
 }
 
 fn empty_val() -> Box<dyn Val> {

@@ -160,8 +160,8 @@ fn manifest(resource: &mut crate::Resource, text: &str) -> Option<(String, Strin
     }
 }
 
-/// Whether `after_unknown` marks anything unknown.
-fn any_unknown(unknown: &Value) -> bool {
+/// Whether Terraform's `after_unknown` (or a part of it) marks anything unknown.
+pub fn any_unknown(unknown: &Value) -> bool {
     match unknown {
         Value::Bool(b) => *b,
         Value::Array(items) => items.iter().any(any_unknown),
