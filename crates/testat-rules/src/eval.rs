@@ -1,5 +1,6 @@
 //! Evaluating rules on resources, in parallel.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -461,21 +462,29 @@ fn bind_resource(scope: &mut Context<'_, 'static>, resource_val: Box<dyn Val>, k
 /// A rule's `unknown_if` paths for a resource of `kind`, from the resource down. On a
 /// workload, a path may start at the rule's variables `pod` (`pod.hostNetwork`) or
 /// `containers` (`containers.image`, which covers init and ephemeral containers too).
-fn unknown_paths(rule: &Rule, kind: &str) -> Vec<String> {
-    let pod = testat_inputs::pod_spec_path(kind).map(|path| path.join("."));
-    let mut paths = Vec::with_capacity(rule.spec.unknown_if.len());
-    for path in &rule.spec.unknown_if {
-        match (&pod, path.split_once('.')) {
-            (Some(pod), Some(("pod", rest))) => paths.push(format!("{pod}.{rest}")),
-            (Some(pod), Some(("containers", rest))) => paths.extend(
+fn unknown_paths<'r>(rule: &'r Rule, kind: &str) -> Cow<'r, [String]> {
+    let paths = &rule.spec.unknown_if;
+    let from_variables =
+        |path: &String| path.starts_with("pod.") || path.starts_with("containers.");
+    // Most resources are not workloads, and most rules name no such path: no copy.
+    let Some(pod) = testat_inputs::pod_spec_path(kind).filter(|_| paths.iter().any(from_variables))
+    else {
+        return Cow::Borrowed(paths);
+    };
+    let pod = pod.join(".");
+    let mut out = Vec::with_capacity(paths.len());
+    for path in paths {
+        match path.split_once('.') {
+            Some(("pod", rest)) => out.push(format!("{pod}.{rest}")),
+            Some(("containers", rest)) => out.extend(
                 testat_inputs::CONTAINER_LISTS
                     .iter()
                     .map(|list| format!("{pod}.{list}.{rest}")),
             ),
-            _ => paths.push(path.clone()),
+            _ => out.push(path.clone()),
         }
     }
-    paths
+    Cow::Owned(out)
 }
 
 /// Whether the containers of a workload are not all known before apply (a container

@@ -188,41 +188,36 @@ pub(crate) struct Unconvertible {
 /// The Kubernetes object a workload resource's values declare: `apiVersion`, `kind`,
 /// and its `metadata` and `spec` blocks rewritten.
 pub(crate) fn object(values: &Value, kind: &str) -> Result<Value, Unconvertible> {
-    let mut object = Map::new();
+    let mut object = metadata_and_spec(values, false)?;
     object.insert("apiVersion".into(), api_version(kind).into());
     object.insert("kind".into(), kind.into());
-    if let Value::Object(members) = values {
-        for key in ["metadata", "spec"] {
-            if let Some(value) = members.get(key) {
-                let mut rewrite = Rewrite {
-                    unknown: false,
-                    pointer: String::new(),
-                };
-                if let Some(value) = rewrite.field(key, key, "", value)? {
-                    object.insert(key.into(), value);
-                }
-            }
-        }
-    }
     Ok(Value::Object(object))
 }
 
 /// `after_unknown` of a workload resource, rewritten as [`object`] rewrites its values;
 /// `None` when nothing in `metadata` or `spec` is unknown.
 pub(crate) fn unknown(unknown: &Value) -> Option<Value> {
+    // Leaves of `after_unknown` are booleans, which never fail to convert.
+    let object = metadata_and_spec(unknown, true).ok()?;
+    (!object.is_empty()).then_some(Value::Object(object))
+}
+
+/// The `metadata` and `spec` blocks of a resource's values (or of its
+/// `after_unknown`), rewritten.
+fn metadata_and_spec(source: &Value, unknown: bool) -> Result<Map<String, Value>, Unconvertible> {
     let mut rewrite = Rewrite {
-        unknown: true,
+        unknown,
         pointer: String::new(),
     };
     let mut object = Map::new();
     for key in ["metadata", "spec"] {
-        if let Some(value) = unknown.get(key)
-            && let Ok(Some(value)) = rewrite.field(key, key, "", value)
+        if let Some(value) = source.get(key)
+            && let Some(value) = rewrite.field(key, key, "", value)?
         {
             object.insert(key.into(), value);
         }
     }
-    (!object.is_empty()).then_some(Value::Object(object))
+    Ok(object)
 }
 
 fn api_version(kind: &str) -> &'static str {
