@@ -111,7 +111,7 @@ fn provider_workload(
             resource.values = Values::Json(object.to_string().into_boxed_str());
             resource.unknown = json_values(unknown.as_ref());
             match checked {
-                Err(_) if unknown.is_some() => None,
+                Err(_) if spec_unknown(unknown.as_ref()) => None,
                 Err(malformed) => Some((
                     String::new(),
                     format!(
@@ -149,7 +149,7 @@ fn manifest(resource: &mut crate::Resource, text: &str) -> Option<(String, Strin
     resource.unknown = json_values(unknown.as_ref());
     resource.kind = kind;
     match checked {
-        Err(malformed) if unknown.is_none() => Some((
+        Err(malformed) if !spec_unknown(unknown.as_ref()) => Some((
             format!("/manifest{}", malformed.pointer),
             format!(
                 "the manifest does not match the Kubernetes API: {}",
@@ -158,6 +158,16 @@ fn manifest(resource: &mut crate::Resource, text: &str) -> Option<(String, Strin
         )),
         _ => None,
     }
+}
+
+/// Whether a rewritten `after_unknown` marks anything in `spec` unknown: then a pod
+/// spec that looks incomplete may be completed at apply, and the rules say `unknown`.
+/// Unknown metadata (`generation`, `uid`, which the provider always computes) does not
+/// excuse a workload without containers.
+fn spec_unknown(unknown: Option<&Value>) -> bool {
+    unknown
+        .and_then(|unknown| unknown.get("spec"))
+        .is_some_and(any_unknown)
 }
 
 /// Whether Terraform's `after_unknown` (or a part of it) marks anything unknown.

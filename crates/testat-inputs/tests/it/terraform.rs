@@ -541,6 +541,23 @@ fn kubernetes_provider_workloads_in_the_shape_of_the_api() {
 }
 
 #[test]
+fn kubernetes_provider_workload_without_containers_is_malformed_despite_unknown_metadata() {
+    // The provider computes `generation`, `resource_version` and `uid`, so a real plan
+    // always marks metadata unknown; that must not excuse a pod spec without containers.
+    let text = r#"{"format_version":"1.2","resource_changes":[{"address":"kubernetes_deployment_v1.empty",
+        "mode":"managed","type":"kubernetes_deployment_v1","name":"empty",
+        "provider_name":"registry.terraform.io/hashicorp/kubernetes","change":{"actions":["create"],
+        "after":{"metadata":[{"name":"empty","namespace":"shop"}],
+                 "spec":[{"template":[{"metadata":[{}],"spec":[{"container":[]}]}]}]},
+        "after_unknown":{"id":true,"metadata":[{"generation":true,"resource_version":true,"uid":true}],
+                 "spec":[{"template":[{"metadata":[{}],"spec":[{"container":[]}]}]}]}}}]}"#;
+    let set = read_text("plan.json", text.to_owned());
+    let reason = set.malformed(0).expect("marked malformed");
+    assert!(reason.contains("no containers"), "{reason}");
+    assert_eq!(set.problems.len(), 1, "{:#?}", set.problems);
+}
+
+#[test]
 fn kubernetes_provider_workload_that_cannot_be_rewritten() {
     let text = std::fs::read_to_string(kubernetes_workloads_plan()).unwrap();
     assert_eq!(text.matches(r#""run_as_user": "0""#).count(), 3);
