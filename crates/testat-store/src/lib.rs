@@ -24,6 +24,8 @@ mod team;
 mod trust;
 mod verify;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -78,6 +80,9 @@ pub struct Store {
     evidence_dir: Option<std::path::PathBuf>,
     files_in_db: bool,
     max_evidence_size: u64,
+    /// SQLite: whether a checkpoint is running in the background (`None` for
+    /// PostgreSQL).
+    checkpointing: Option<Arc<AtomicBool>>,
 }
 
 impl Store {
@@ -113,6 +118,9 @@ impl Store {
                             .await?;
                         conn.execute("PRAGMA journal_mode = WAL").await?;
                         conn.execute("PRAGMA synchronous = FULL").await?;
+                        // Checkpoints run after a write, not inside its commit: see
+                        // `Store::checkpoint_later`.
+                        conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
                     } else {
                         conn.execute(format!("SET lock_timeout = {timeout}").as_str())
                             .await?;
@@ -132,6 +140,7 @@ impl Store {
             // user sees them; a SQLite store keeps them in its evidence folder.
             files_in_db: !sqlite,
             max_evidence_size: location.max_evidence_size,
+            checkpointing: sqlite.then(Arc::default),
         };
         schema::migrate(&store, version).await?;
         Ok(store)
@@ -160,9 +169,54 @@ impl Store {
             .map_err(|e| self.err(&e))
     }
 
-    /// Closes the connections.
+    /// Closes the connections, after copying what the write-ahead log holds into
+    /// the database file (SQLite).
     pub async fn close(self) {
+        if self.checkpointing.is_some()
+            && let Err(e) = self.checkpoint().await
+        {
+            tracing::debug!(error = %e, "checkpoint before closing failed");
+        }
         self.pool.close().await;
+    }
+
+    /// SQLite: copies the pages of committed writes from the write-ahead log into the
+    /// database file, as far as readers allow (a passive checkpoint). Does nothing on
+    /// PostgreSQL.
+    pub async fn checkpoint(&self) -> Result<()> {
+        if self.checkpointing.is_none() {
+            return Ok(());
+        }
+        sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&self.pool)
+            .await
+            .map_err(|e| self.err(&e))?;
+        Ok(())
+    }
+
+    /// SQLite: starts a checkpoint in the background unless one is running.
+    ///
+    /// SQLite would otherwise checkpoint inside the commit that takes the log past
+    /// 1,000 pages, so that writer waits for the copy of every page and the database
+    /// file's `fsync`: most of the time of recording a large run. Durability does not
+    /// depend on it: a commit is durable once the log is synced
+    /// (`synchronous = FULL`), and a log left behind by a crash is replayed on the next
+    /// open.
+    fn checkpoint_later(&self) {
+        let Some(running) = &self.checkpointing else {
+            return;
+        };
+        if running.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let store = self.clone();
+        let running = Arc::clone(running);
+        tokio::spawn(async move {
+            if let Err(e) = store.checkpoint().await {
+                tracing::debug!(error = %e, "background checkpoint failed");
+            }
+            running.store(false, Ordering::Release);
+        });
     }
 
     pub(crate) fn err(&self, e: &sqlx::Error) -> StoreError {
@@ -182,7 +236,9 @@ impl Store {
     }
 
     pub(crate) async fn commit(&self, tx: Transaction<'static, Any>) -> Result<()> {
-        tx.commit().await.map_err(|e| self.err(&e))
+        tx.commit().await.map_err(|e| self.err(&e))?;
+        self.checkpoint_later();
+        Ok(())
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {

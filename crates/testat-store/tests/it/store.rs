@@ -717,6 +717,48 @@ async fn sqlite_writer_gets_store_busy_while_another_holds_the_lock() {
     assert!(store.verify().await.unwrap().ok());
 }
 
+/// A commit does not wait for SQLite's checkpoint, but the checkpoint follows it: the
+/// database file alone (without its write-ahead log) soon holds the write, while the
+/// store is still open. A small write never reaches the 1,000 pages at which SQLite
+/// would checkpoint by itself, so only the background checkpoint can put it there.
+#[tokio::test]
+async fn sqlite_checkpoints_after_a_write_while_the_store_stays_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let location = Location::sqlite(&dir.path().join("store.db"), None);
+    let store = Store::open(&location).await.unwrap();
+    let id = store
+        .record_run(
+            &new_run(1, vec![finding("R1", "a", "fail", "OPS-01")]),
+            &stamp(1),
+        )
+        .await
+        .unwrap();
+    let copy = dir.path().join("copy.db");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        std::fs::copy(dir.path().join("store.db"), &copy).unwrap();
+        let mut conn = sqlx::AnyConnection::connect(&format!("sqlite:{}", copy.display()))
+            .await
+            .unwrap();
+        let runs: Option<(i64,)> = sqlx::query_as("SELECT COUNT(*) FROM runs WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut conn)
+            .await
+            .unwrap_or(None);
+        conn.close().await.unwrap();
+        if runs == Some((1,)) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the run never reached the database file"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(store.run(id).await.unwrap().failed, 1);
+    store.close().await;
+}
+
 /// Size and speed probe: `TESTAT_BENCH_RUNS` hourly runs (default 200) of 10,000
 /// resources x 3 rules, 0.5% of findings flipping per run. Prints DB size, time per
 /// run and time of the period query. `cargo test --release -p testat-store -- --ignored bench --nocapture`.
