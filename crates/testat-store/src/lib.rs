@@ -80,6 +80,7 @@ pub struct Store {
     evidence_dir: Option<std::path::PathBuf>,
     files_in_db: bool,
     max_evidence_size: u64,
+    sqlite: bool,
     /// SQLite: whether a checkpoint is running in the background (`None` for
     /// PostgreSQL).
     checkpointing: Option<Arc<AtomicBool>>,
@@ -140,6 +141,7 @@ impl Store {
             // user sees them; a SQLite store keeps them in its evidence folder.
             files_in_db: !sqlite,
             max_evidence_size: location.max_evidence_size,
+            sqlite,
             checkpointing: sqlite.then(Arc::default),
         };
         schema::migrate(&store, version).await?;
@@ -239,6 +241,12 @@ impl Store {
         tx.commit().await.map_err(|e| self.err(&e))?;
         self.checkpoint_later();
         Ok(())
+    }
+
+    /// Whether the database is SQLite (else PostgreSQL), for the few queries whose
+    /// SQL differs.
+    pub(crate) fn is_sqlite(&self) -> bool {
+        self.sqlite
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {
