@@ -271,8 +271,14 @@ async fn run_async(options: &Options) -> BenchResult<Report> {
         for suffix in ["", "-wal"] {
             let from = base_dir.join(format!("{DATABASE}{suffix}"));
             if from.is_file() {
-                std::fs::copy(&from, work.join(format!("{DATABASE}{suffix}")))
+                let to = work.join(format!("{DATABASE}{suffix}"));
+                std::fs::copy(&from, &to)
                     .map_err(|e| format!("cannot copy {}: {e}", from.display()))?;
+                // On disk before the measurement, as a store that is not brand new is:
+                // else the kernel writes the copy back while the run commits.
+                std::fs::File::open(&to)
+                    .and_then(|f| f.sync_all())
+                    .map_err(|e| format!("cannot sync {}: {e}", to.display()))?;
             }
         }
         Ok(())
