@@ -208,12 +208,16 @@ impl Store {
         let Some(running) = &self.checkpointing else {
             return;
         };
+        // Outside a Tokio runtime there is nothing to run it on; closing checkpoints.
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
         if running.swap(true, Ordering::AcqRel) {
             return;
         }
         let store = self.clone();
         let running = Arc::clone(running);
-        tokio::spawn(async move {
+        runtime.spawn(async move {
             if let Err(e) = store.checkpoint().await {
                 tracing::debug!(error = %e, "background checkpoint failed");
             }
