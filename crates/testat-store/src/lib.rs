@@ -25,7 +25,7 @@ mod trust;
 mod verify;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -81,9 +81,17 @@ pub struct Store {
     files_in_db: bool,
     max_evidence_size: u64,
     sqlite: bool,
-    /// SQLite: whether a checkpoint is running in the background (`None` for
-    /// PostgreSQL).
-    checkpointing: Option<Arc<AtomicBool>>,
+    checkpoints: Arc<Checkpoints>,
+}
+
+/// The background checkpoints of a SQLite store (see `Store::checkpoint_later`).
+#[derive(Debug, Default)]
+struct Checkpoints {
+    /// Whether one is running.
+    running: AtomicBool,
+    /// Writes committed so far, so that a running checkpoint sees that another write
+    /// came while it ran.
+    writes: AtomicU64,
 }
 
 impl Store {
@@ -142,7 +150,7 @@ impl Store {
             files_in_db: !sqlite,
             max_evidence_size: location.max_evidence_size,
             sqlite,
-            checkpointing: sqlite.then(Arc::default),
+            checkpoints: Arc::default(),
         };
         schema::migrate(&store, version).await?;
         Ok(store)
@@ -174,7 +182,7 @@ impl Store {
     /// Closes the connections, after copying what the write-ahead log holds into
     /// the database file (SQLite).
     pub async fn close(self) {
-        if self.checkpointing.is_some()
+        if self.sqlite
             && let Err(e) = self.checkpoint().await
         {
             tracing::debug!(error = %e, "checkpoint before closing failed");
@@ -186,7 +194,7 @@ impl Store {
     /// database file, as far as readers allow (a passive checkpoint). Does nothing on
     /// PostgreSQL.
     pub async fn checkpoint(&self) -> Result<()> {
-        if self.checkpointing.is_none() {
+        if !self.sqlite {
             return Ok(());
         }
         sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
@@ -196,7 +204,8 @@ impl Store {
         Ok(())
     }
 
-    /// SQLite: starts a checkpoint in the background unless one is running.
+    /// SQLite: starts a checkpoint in the background, unless one is running; that one
+    /// then runs again for the writes committed meanwhile.
     ///
     /// SQLite would otherwise checkpoint inside the commit that takes the log past
     /// 1,000 pages, so that writer waits for the copy of every page and the database
@@ -205,23 +214,35 @@ impl Store {
     /// (`synchronous = FULL`), and a log left behind by a crash is replayed on the next
     /// open.
     fn checkpoint_later(&self) {
-        let Some(running) = &self.checkpointing else {
+        if !self.sqlite {
             return;
-        };
+        }
+        let state = &self.checkpoints;
+        state.writes.fetch_add(1, Ordering::AcqRel);
         // Outside a Tokio runtime there is nothing to run it on; closing checkpoints.
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return;
         };
-        if running.swap(true, Ordering::AcqRel) {
+        if state.running.swap(true, Ordering::AcqRel) {
             return;
         }
         let store = self.clone();
-        let running = Arc::clone(running);
         runtime.spawn(async move {
-            if let Err(e) = store.checkpoint().await {
-                tracing::debug!(error = %e, "background checkpoint failed");
+            let state = &store.checkpoints;
+            loop {
+                let seen = state.writes.load(Ordering::Acquire);
+                if let Err(e) = store.checkpoint().await {
+                    tracing::debug!(error = %e, "background checkpoint failed");
+                }
+                state.running.store(false, Ordering::Release);
+                // A write committed meanwhile found this one running and started
+                // none; run again for it, unless a newer task already has.
+                if state.writes.load(Ordering::Acquire) == seen
+                    || state.running.swap(true, Ordering::AcqRel)
+                {
+                    break;
+                }
             }
-            running.store(false, Ordering::Release);
         });
     }
 

@@ -720,19 +720,20 @@ async fn sqlite_writer_gets_store_busy_while_another_holds_the_lock() {
 /// A commit does not wait for SQLite's checkpoint, but the checkpoint follows it: the
 /// database file alone (without its write-ahead log) soon holds the write, while the
 /// store is still open. A small write never reaches the 1,000 pages at which SQLite
-/// would checkpoint by itself, so only the background checkpoint can put it there.
+/// would checkpoint by itself, so only the background checkpoint can put it there. The
+/// last write comes while an earlier one's checkpoint may still run, and must not be
+/// left behind by it.
 #[tokio::test]
 async fn sqlite_checkpoints_after_a_write_while_the_store_stays_open() {
     let dir = tempfile::tempdir().unwrap();
     let location = Location::sqlite(&dir.path().join("store.db"), None);
     let store = Store::open(&location).await.unwrap();
-    let id = store
-        .record_run(
-            &new_run(1, vec![finding("R1", "a", "fail", "OPS-01")]),
-            &stamp(1),
-        )
-        .await
-        .unwrap();
+    for hour in 1..=2 {
+        let run = new_run(hour, vec![finding("R1", "a", "pass", "OPS-01")]);
+        store.record_run(&run, &stamp(hour)).await.unwrap();
+    }
+    let run = new_run(3, vec![finding("R1", "a", "fail", "OPS-01")]);
+    let id = store.record_run(&run, &stamp(3)).await.unwrap();
     let copy = dir.path().join("copy.db");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
