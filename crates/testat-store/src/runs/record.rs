@@ -297,6 +297,7 @@ async fn read_current(
 /// counting a finding is one lookup; [`Counts::criteria`] spreads them out.
 #[derive(Default)]
 struct Counts<'a> {
+    /// Passed, failed, excepted, other (as `add` numbers them).
     totals: [i64; 4],
     lists: HashMap<&'a [String], [i64; 4]>,
 }
@@ -359,9 +360,9 @@ fn entries<'a>(findings: &'a [RunFinding], hasher: &Hasher) -> (Vec<Entry<'a>>, 
             counts
         },
     );
-    // Sorted by (key hash, rule, address, position). Comparing integers first and
-    // strings only where key hashes are equal (a finding listed more than once, or a
-    // 2^-64 chance) is most of the sort's time saved.
+    // Sorted by (key hash, rule, address, position): by the integers first, then by
+    // the strings only where key hashes are equal (a finding listed more than once,
+    // or a 2^-64 chance), so that the sort compares no strings otherwise.
     entries.par_sort_unstable_by_key(|e| (e.hash, e.index));
     for same_hash in entries.chunk_by_mut(|a, b| a.hash == b.hash) {
         if same_hash.len() > 1 {
@@ -468,11 +469,13 @@ impl Store {
                 sum = sum.wrapping_add(e.item);
                 end += 1;
             }
-            if let Some(slot) = usize::try_from(b).ok().and_then(|b| sums.get_mut(b)) {
-                *slot = sum;
-            }
-            if let Some(slot) = usize::try_from(b).ok().and_then(|b| slices.get_mut(b)) {
-                *slot = (start, end);
+            if let Ok(b) = usize::try_from(b) {
+                if let Some(slot) = sums.get_mut(b) {
+                    *slot = sum;
+                }
+                if let Some(slot) = slices.get_mut(b) {
+                    *slot = (start, end);
+                }
             }
             start = end;
         }
