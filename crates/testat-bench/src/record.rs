@@ -289,7 +289,7 @@ async fn run_async(options: &Options) -> BenchResult<Report> {
     let (id, took) = record(&store, &run).await?;
     // The checkpoint that copies the run's pages into the database file runs after the
     // commit; closing waits for it.
-    let ((), close_time) = timed_async(store.clone().close()).await;
+    let ((), close_time) = timed_async(store.close()).await;
     let store = Store::open(&location(&work)).await?;
     let changed = store.run(id).await?.changed;
     store.close().await;

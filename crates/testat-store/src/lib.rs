@@ -193,7 +193,7 @@ impl Store {
     /// SQLite: copies the pages of committed writes from the write-ahead log into the
     /// database file, as far as readers allow (a passive checkpoint). Does nothing on
     /// PostgreSQL.
-    pub async fn checkpoint(&self) -> Result<()> {
+    async fn checkpoint(&self) -> Result<()> {
         if !self.sqlite {
             return Ok(());
         }

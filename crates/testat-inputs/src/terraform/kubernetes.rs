@@ -51,6 +51,11 @@ pub const TERRAFORM_WORKLOADS: &[(&str, &str)] = &[
 /// The Kubernetes kind a Terraform resource type of the `kubernetes` provider
 /// declares, when it declares a workload.
 pub fn workload_kind(terraform_type: &str) -> Option<&'static str> {
+    // Asked for every resource's kind on the rule engine's path: most are not the
+    // provider's, and that is one comparison.
+    if !terraform_type.starts_with("kubernetes_") {
+        return None;
+    }
     TERRAFORM_WORKLOADS
         .iter()
         .find(|(name, _)| *name == terraform_type)
